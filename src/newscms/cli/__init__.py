@@ -1,0 +1,4 @@
+"""newscms.cli."""
+
+
+def main() -> None: ...

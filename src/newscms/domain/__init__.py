@@ -1,0 +1,69 @@
+"""The content model: pure pydantic models, no database and no I/O.
+
+Drafts and patches are what callers write; ``Article``, ``Tag`` and ``Relation`` are
+what the store returns.
+"""
+
+from newscms.domain.article import (
+    Article as Article,
+)
+from newscms.domain.article import (
+    ArticleDraft as ArticleDraft,
+)
+from newscms.domain.article import (
+    ArticlePatch as ArticlePatch,
+)
+from newscms.domain.article import (
+    Dateline as Dateline,
+)
+from newscms.domain.article import (
+    DateProvenance as DateProvenance,
+)
+from newscms.domain.article import (
+    Person as Person,
+)
+from newscms.domain.article import (
+    SourceRef as SourceRef,
+)
+from newscms.domain.article_ref import ArticleRef as ArticleRef
+from newscms.domain.page import Page as Page
+from newscms.domain.relation import (
+    PendingTarget as PendingTarget,
+)
+from newscms.domain.relation import (
+    Relation as Relation,
+)
+from newscms.domain.relation import (
+    RelationDraft as RelationDraft,
+)
+from newscms.domain.relation import (
+    RelationKind as RelationKind,
+)
+from newscms.domain.status import Status as Status
+from newscms.domain.tag import Tag as Tag
+from newscms.domain.tag import TagInput as TagInput
+from newscms.domain.tag import TagKind as TagKind
+from newscms.domain.tag import TagName as TagName
+from newscms.domain.tag import TagRef as TagRef
+
+__all__ = [
+    "Article",
+    "ArticleDraft",
+    "ArticlePatch",
+    "ArticleRef",
+    "DateProvenance",
+    "Dateline",
+    "Page",
+    "PendingTarget",
+    "Person",
+    "Relation",
+    "RelationDraft",
+    "RelationKind",
+    "SourceRef",
+    "Status",
+    "Tag",
+    "TagInput",
+    "TagKind",
+    "TagName",
+    "TagRef",
+]

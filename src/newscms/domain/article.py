@@ -1,0 +1,246 @@
+"""Articles: what a caller writes (``ArticleDraft``, ``ArticlePatch``) and what a read returns.
+
+Drafts and patches validate and normalize everything a caller sends (locale spelling,
+UTC times, sanitized body); ``Article`` is the stored, read-only result the store hands
+back, with its tags and outgoing relations loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from newscms.domain._base import DomainModel, Identifier, LocaleTag, UTCDatetime, text_check
+from newscms.domain.article_ref import ArticleRef
+from newscms.domain.relation import Relation, RelationDraft
+from newscms.domain.status import Status
+from newscms.domain.tag import TagInputs, TagRef
+from newscms.errors import ValidationError
+from newscms.utils.html import sanitize_html
+
+__all__ = [
+    "Article",
+    "ArticleDraft",
+    "ArticlePatch",
+    "DateProvenance",
+    "Dateline",
+    "Person",
+    "SourceRef",
+]
+
+HEADLINE_MAX = 500
+SUBHEADLINE_MAX = 1000
+SUMMARY_MAX = 5000
+BODY_MAX = 2_000_000
+SLUG_MAX = 200
+URL_MAX = 2000
+
+Headline = Annotated[str, BeforeValidator(text_check(HEADLINE_MAX))]
+Subheadline = Annotated[str, BeforeValidator(text_check(SUBHEADLINE_MAX))]
+Summary = Annotated[str, BeforeValidator(text_check(SUMMARY_MAX, multiline=True))]
+ShortText = Annotated[str, BeforeValidator(text_check(200))]
+Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
+
+_SLUG = re.compile(r"^[^\W_]+(?:[-_][^\W_]+)*$")
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+
+def _slug(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    slug = value.strip().lower()
+    if not slug or len(slug) > SLUG_MAX or not _SLUG.match(slug):
+        raise ValueError(
+            f"{value!r} is not a slug: use letters and digits joined by '-' or '_', "
+            f"at most {SLUG_MAX} characters"
+        )
+    return slug
+
+
+Slug = Annotated[str, BeforeValidator(_slug)]
+
+
+def _body(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected HTML text, got {type(value).__name__}")
+    if len(value) > BODY_MAX:
+        raise ValueError(f"is {len(value)} characters long; the limit is {BODY_MAX}")
+    return sanitize_html(value)
+
+
+Body = Annotated[str, BeforeValidator(_body)]
+
+
+def _http_url(value: str) -> str:
+    if not _HTTP_URL.match(value):
+        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+HttpUrl = Annotated[Url, AfterValidator(_http_url)]
+
+
+class Person(DomainModel):
+    """Someone credited on an article; a bare string is read as the name."""
+
+    name: ShortText
+    role: ShortText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: object) -> object:
+        return {"name": data} if isinstance(data, str) else data
+
+
+Byline = Annotated[tuple[Person, ...], Field(max_length=20)]
+
+
+class Dateline(DomainModel):
+    """Where a story was filed and by which source: ``Seoul (AsiaNews)``."""
+
+    place: ShortText | None = None
+    source: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Dateline:
+        if self.place is None and self.source is None:
+            raise ValidationError("needs a place, a source or both", field="place")
+        return self
+
+
+class SourceRef(DomainModel):
+    """Where an imported article came from; re-importing the same source updates it."""
+
+    format: Identifier
+    locator: Url
+
+
+class DateProvenance(DomainModel):
+    """How ``published_at`` was read from a legacy source, kept for audits and display."""
+
+    raw: ShortText
+    rule: ShortText
+    zone: ShortText
+    time_known: bool = True
+
+
+class ArticleDraft(DomainModel):
+    """A new article as a caller writes it.
+
+    ``slug`` is derived from the headline when absent; ``id`` and the timestamps are
+    set by the store unless given (imports keep the original ones). A ``published``
+    draft without ``published_at`` is published at the store's clock time.
+    """
+
+    id: UUID | None = None
+    locale: LocaleTag
+    headline: Headline
+    subheadline: Subheadline | None = None
+    summary: Summary | None = None
+    body: Body = ""
+    byline: Byline = ()
+    dateline: Dateline | None = None
+    status: Status = Status.DRAFT
+    published_at: UTCDatetime | None = None
+    created_at: UTCDatetime | None = None
+    slug: Slug | None = None
+    tags: TagInputs = ()
+    relations: Annotated[tuple[RelationDraft, ...], Field(max_length=200)] = ()
+    canonical_url: HttpUrl | None = None
+    source: SourceRef | None = None
+    date_provenance: DateProvenance | None = None
+
+    @model_validator(mode="after")
+    def _schedule_needs_time(self) -> ArticleDraft:
+        if self.status is Status.SCHEDULED and self.published_at is None:
+            raise ValidationError(
+                "status 'scheduled' needs published_at (when to publish)", field="published_at"
+            )
+        return self
+
+
+class ArticlePatch(DomainModel):
+    """A partial update of an article based on the version the editor saw.
+
+    Only the fields given are changed (``summary=None`` clears the summary). When the
+    stored version is no longer ``expected_version`` nothing is written and the store
+    raises ``ConflictError``. The slug follows the headline while the article has never
+    been published; afterwards it changes only when ``slug`` is given or
+    ``regenerate_slug`` is true. Old slugs keep resolving either way.
+    """
+
+    expected_version: Annotated[int, Field(ge=1)]
+    headline: Headline | None = None
+    subheadline: Subheadline | None = None
+    summary: Summary | None = None
+    body: Body | None = None
+    byline: Byline | None = None
+    dateline: Dateline | None = None
+    published_at: UTCDatetime | None = None
+    slug: Slug | None = None
+    regenerate_slug: bool = False
+    tags: TagInputs | None = None
+    canonical_url: HttpUrl | None = None
+    source: SourceRef | None = None
+    date_provenance: DateProvenance | None = None
+
+    @model_validator(mode="after")
+    def _required_stay_required(self) -> ArticlePatch:
+        for name in ("headline", "body", "byline", "tags"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValidationError("cannot be cleared; give a new value instead", field=name)
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields this patch sets, with their new values."""
+        control = {"expected_version", "regenerate_slug"}
+        return {name: getattr(self, name) for name in self.model_fields_set - control}
+
+
+class Article(DomainModel):
+    """A stored article as every read returns it; never a live database row."""
+
+    id: UUID
+    locale: str
+    slug: str
+    headline: str
+    subheadline: str | None = None
+    summary: str | None = None
+    body: str = ""
+    byline: tuple[Person, ...] = ()
+    dateline: Dateline | None = None
+    status: Status
+    created_at: UTCDatetime
+    updated_at: UTCDatetime
+    published_at: UTCDatetime | None = None
+    first_published_at: UTCDatetime | None = None
+    tags: tuple[TagRef, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    version: int
+    canonical_url: str | None = None
+    source: SourceRef | None = None
+    date_provenance: DateProvenance | None = None
+
+    @property
+    def ref(self) -> ArticleRef:
+        """This article as a short reference (for relations and links)."""
+        return ArticleRef.model_construct(
+            id=self.id,
+            locale=self.locale,
+            slug=self.slug,
+            headline=self.headline,
+            status=self.status,
+            published_at=self.published_at,
+        )
+
+    @property
+    def published_time_known(self) -> bool:
+        """False when the source gave only a date (the time of day is a placeholder)."""
+        return self.date_provenance is None or self.date_provenance.time_known
+
+    def tags_of_kind(self, kind: str) -> tuple[TagRef, ...]:
+        """This article's tags of one kind (``"region"``, ``"topic"``, …), in order."""
+        return tuple(tag for tag in self.tags if tag.kind == kind)

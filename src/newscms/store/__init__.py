@@ -1,0 +1,34 @@
+"""Storage of news content: the only package that speaks SQL.
+
+``Store`` is the entry point; a unit of work (``store.session()`` or
+``store.using(host_session)``) carries the ``articles``, ``tags`` and ``relations``
+repositories. Everything returned is a domain object, never a live row.
+"""
+
+from newscms.store.articles import ArticleRepository as ArticleRepository
+from newscms.store.engine import create_engine as create_engine
+from newscms.store.migrations import SchemaStatus as SchemaStatus
+from newscms.store.migrations import exclude_newscms_tables as exclude_newscms_tables
+from newscms.store.relations import RelationRepository as RelationRepository
+from newscms.store.store import DEFAULT_DATABASE_URL as DEFAULT_DATABASE_URL
+from newscms.store.store import Store as Store
+from newscms.store.store import utc_now as utc_now
+from newscms.store.tables import Tables as Tables
+from newscms.store.tables import build_tables as build_tables
+from newscms.store.tags import TagRepository as TagRepository
+from newscms.store.unit import UnitOfWork as UnitOfWork
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "ArticleRepository",
+    "RelationRepository",
+    "SchemaStatus",
+    "Store",
+    "Tables",
+    "TagRepository",
+    "UnitOfWork",
+    "build_tables",
+    "create_engine",
+    "exclude_newscms_tables",
+    "utc_now",
+]

@@ -1,0 +1,677 @@
+"""Articles: create, read by id or slug, update without lost updates, list by keyset.
+
+Every write runs in its own savepoint and either happens whole or not at all. Slugs are
+unique per locale and allocated atomically; every slug an article ever had keeps
+resolving to it. Reads return complete ``Article`` objects in three statements, whatever
+the page size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import exc as sa_exc
+
+from newscms.domain.article import Article, ArticleDraft, ArticlePatch, Person
+from newscms.domain.page import Page
+from newscms.domain.status import Status, is_public_status, listed_at
+from newscms.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
+from newscms.store._base import Repository, as_uuid, check_limit, expect
+from newscms.store._errors import translated
+from newscms.store.cursor import query_fingerprint
+from newscms.store.keys import source_key, title_key, url_key
+from newscms.store.loading import loader_for
+from newscms.store.relations import MatchKeys
+from newscms.utils.locales import normalize_locale
+from newscms.utils.slugs import slugify
+
+if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Iterable, Sequence
+
+    from sqlalchemy import Row
+    from sqlalchemy.sql import ColumnElement, Select
+
+    from newscms.domain.article import SourceRef
+    from newscms.store.loading import ArticleLoader
+
+__all__ = ["ArticleFilter", "ArticleRepository"]
+
+SLUG_MAX = 200
+_SLUG_ATTEMPTS = 20
+_SUFFIX = re.compile(r"-(\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What a listing is restricted to; every field is optional."""
+
+    locale: str | None = None
+    status: Status | None = None
+    public: bool = False
+    tag: UUID | None = None
+    tag_kind: str | None = None
+    person: str | None = None
+    published_after: datetime | None = None
+    published_before: datetime | None = None
+
+
+class ArticleRepository(Repository):
+    """Articles of one unit of work."""
+
+    @property
+    def _loader(self) -> ArticleLoader:
+        return loader_for(self.t, self.uow.settings.default_locale)
+
+    # -- reads ---------------------------------------------------------------------
+
+    @translated
+    def get(self, article_id: UUID | str, *, public: bool = False) -> Article:
+        """The article with this id.
+
+        With ``public`` set, only what readers may see is returned: drafts, archived
+        and not-yet-due scheduled articles are not found, and neither are relations
+        to them.
+
+        Raises:
+            NotFoundError: no such article (or, with ``public``, not visible).
+        """
+        article_id = as_uuid(article_id, "article_id")
+        a = self.t.articles
+        found = self._load(select(a).where(a.c.id == article_id), public=public)
+        if not found:
+            raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
+        return found[0]
+
+    @translated
+    def get_by_slug(self, locale: str, slug: str, *, public: bool = False) -> Article:
+        """The article at (``locale``, ``slug``); a former slug finds it too.
+
+        When ``article.slug != slug`` the slug was an old one: redirect to the new URL.
+
+        Raises:
+            NotFoundError: no article has or had this slug in this locale.
+        """
+        locale = normalize_locale(locale)
+        expect(slug, str, "slug")
+        a, s = self.t.articles, self.t.article_slugs
+        query = (
+            select(a)
+            .join(s, s.c.article_id == a.c.id)
+            .where(s.c.locale == locale, s.c.slug == slug.strip().lower())
+        )
+        found = self._load(query, public=public)
+        if not found:
+            raise NotFoundError(
+                f"no article with slug {slug!r} in {locale}", kind="article", key=(locale, slug)
+            )
+        return found[0]
+
+    @translated
+    def find_by_source(self, source: SourceRef) -> Article | None:
+        """The article imported from ``source`` (same format and locator), if any."""
+        a = self.t.articles
+        key = source_key(source.format, source.locator)
+        found = self._load(select(a).where(a.c.source_key == key), public=False)
+        return found[0] if found else None
+
+    @translated
+    def list(
+        self,
+        *,
+        locale: str | None = None,
+        status: Status | str | None = None,
+        public: bool = False,
+        tag: UUID | str | None = None,
+        tag_kind: str | None = None,
+        person: str | None = None,
+        published_after: datetime | None = None,
+        published_before: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[Article]:
+        """Articles newest first, one page at a time (keyset pagination).
+
+        Args:
+            locale: only this locale.
+            status: only this status as readers see it (a due scheduled article is
+                ``published``).
+            public: only what the public may see now (published, or scheduled and due).
+            tag: only articles carrying this tag id.
+            tag_kind: only articles carrying a tag of this kind.
+            person: only articles whose byline credits this name.
+            published_after: only articles published at or after this moment.
+            published_before: only articles published before this moment.
+            limit: page size, 1 to 200.
+            cursor: ``next_cursor`` of the previous page, unchanged.
+
+        Raises:
+            InvalidCursorError: the cursor was edited or belongs to other filters.
+        """
+        filters = self._filter(
+            locale=locale,
+            status=status,
+            public=public,
+            tag=tag,
+            tag_kind=tag_kind,
+            person=person,
+            published_after=published_after,
+            published_before=published_before,
+        )
+        check_limit(limit)
+        scope = query_fingerprint("articles", *filters.__slots__, *self._filter_values(filters))
+        after = self._decode_cursor(cursor, scope) if cursor is not None else None
+        query = self._listing_query(filters, after).limit(limit + 1)
+        articles = self._load(query, public=filters.public)
+        next_cursor = None
+        if len(articles) > limit:
+            articles = articles[:limit]
+            last = articles[-1]
+            key = listed_at(last.status, last.published_at, last.created_at)
+            next_cursor = self.uow.cursors.encode([key.isoformat(), last.id.hex], scope)
+        return Page[Article].model_construct(items=tuple(articles), next_cursor=next_cursor)
+
+    def _filter(
+        self,
+        *,
+        locale: str | None,
+        status: Status | str | None,
+        public: bool,
+        tag: UUID | str | None,
+        tag_kind: str | None,
+        person: str | None,
+        published_after: datetime | None,
+        published_before: datetime | None,
+    ) -> ArticleFilter:
+        if status is not None:
+            try:
+                status = Status(status)
+            except ValueError:
+                choices = ", ".join(s.value for s in Status)
+                raise ValidationError(f"must be one of {choices}", field="status") from None
+        for name, value in (
+            ("published_after", published_after),
+            ("published_before", published_before),
+        ):
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise ValidationError("must be a timezone-aware datetime", field=name)
+        return ArticleFilter(
+            locale=normalize_locale(locale) if locale is not None else None,
+            status=status,
+            public=bool(public),
+            tag=as_uuid(tag, "tag") if tag is not None else None,
+            tag_kind=expect(tag_kind, str, "tag_kind") if tag_kind is not None else None,
+            person=slugify(expect(person, str, "person"), max_length=SLUG_MAX) if person else None,
+            published_after=published_after,
+            published_before=published_before,
+        )
+
+    @staticmethod
+    def _filter_values(filters: ArticleFilter) -> tuple[object, ...]:
+        return tuple(str(getattr(filters, name)) for name in filters.__slots__)
+
+    def _decode_cursor(self, cursor: str, scope: str) -> tuple[datetime, UUID]:
+        from newscms.errors import InvalidCursorError
+
+        values = self.uow.cursors.decode(cursor, scope)
+        try:
+            moment, ident = values
+            return datetime.fromisoformat(str(moment)), UUID(hex=str(ident))
+        except (ValueError, TypeError):
+            raise InvalidCursorError(
+                "the cursor's position is unreadable", field="cursor"
+            ) from None
+
+    def _listing_query(self, f: ArticleFilter, after: tuple[datetime, UUID] | None) -> Select[Any]:
+        a, at = self.t.articles, self.t.article_tags
+        now = self.uow.now()
+        if f.tag is not None:
+            # Walk the tag's (tag_id, is_public, listed_at) index in order and join.
+            order_at, order_id = at.c.listed_at, at.c.article_id
+            query = select(a).select_from(at).join(a, a.c.id == at.c.article_id)
+            query = query.where(at.c.tag_id == f.tag)
+            visible_flag, visible_at = at.c.is_public, at.c.listed_at
+        else:
+            order_at, order_id = a.c.listed_at, a.c.id
+            query = select(a)
+            visible_flag, visible_at = a.c.is_public, a.c.listed_at
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if f.public or f.status is Status.PUBLISHED:
+            conditions += [visible_flag.is_(True), visible_at <= now]
+        if f.status is Status.SCHEDULED:
+            conditions += [a.c.status == Status.SCHEDULED.value, a.c.listed_at > now]
+        elif f.status in (Status.DRAFT, Status.ARCHIVED):
+            conditions.append(a.c.status == f.status.value)
+        if f.locale is not None:
+            conditions.append(a.c.locale == f.locale)
+        if f.published_after is not None:
+            conditions.append(a.c.published_at >= f.published_after)
+        if f.published_before is not None:
+            conditions.append(a.c.published_at < f.published_before)
+        if f.tag_kind is not None:
+            tg = self.t.tags
+            conditions.append(
+                exists()
+                .where(at.c.article_id == a.c.id)
+                .where(tg.c.id == at.c.tag_id, tg.c.kind == f.tag_kind)
+            )
+        if f.person is not None:
+            ap = self.t.article_people
+            conditions.append(
+                exists().where(ap.c.article_id == a.c.id, ap.c.person_key == f.person)
+            )
+        if after is not None:
+            moment, ident = after
+            conditions.append(or_(order_at < moment, and_(order_at == moment, order_id < ident)))
+        if f.status is not None and f.status is not Status.PUBLISHED and f.public:
+            conditions.append(a.c.id.is_(None))  # nothing private is public
+        return query.where(*conditions).order_by(order_at.desc(), order_id.desc())
+
+    def _load(self, query: Select[Any], *, public: bool) -> builtins.list[Article]:
+        now = self.uow.now()
+        if public:
+            a = self.t.articles
+            query = query.where(a.c.is_public.is_(True), a.c.listed_at <= now)
+        rows = self.conn.execute(query).all()
+        return self._loader.load(self.conn, rows, now=now, public=public)
+
+    # -- writes --------------------------------------------------------------------
+
+    @translated
+    def create(self, draft: ArticleDraft) -> Article:
+        """Store a new article; its slug is derived from the headline unless given.
+
+        Tags named by the draft are created when missing; relations to targets not
+        stored yet are kept as pending; pending relations elsewhere that name this
+        article resolve to it.
+
+        Raises:
+            DuplicateError: the id, the explicit slug or the source is already stored.
+            NotFoundError: a tag id or relation target id does not exist.
+            RelationError: a relation would link the article to itself.
+        """
+        expect(draft, ArticleDraft, "draft")
+        with self.uow.atomic():
+            article_id = self._insert(draft)
+        return self.get(article_id)
+
+    @translated
+    def create_many(self, drafts: Iterable[ArticleDraft]) -> builtins.list[Article]:
+        """Store several articles in one savepoint: all of them, or none if one is refused."""
+        drafts = [expect(d, ArticleDraft, "drafts") for d in drafts]
+        with self.uow.atomic():
+            ids = [self._insert(draft) for draft in drafts]
+        a = self.t.articles
+        by_id = {art.id: art for art in self._load(select(a).where(a.c.id.in_(ids)), public=False)}
+        return [by_id[i] for i in ids]
+
+    def _insert(self, draft: ArticleDraft) -> UUID:
+        a = self.t.articles
+        now = self.uow.now()
+        article_id = draft.id or uuid4()
+        if draft.id is not None and self.conn.scalar(select(a.c.id).where(a.c.id == draft.id)):
+            raise DuplicateError(f"an article with id {draft.id} already exists")
+        src_key = source_key(draft.source.format, draft.source.locator) if draft.source else None
+        if src_key and self.conn.scalar(select(a.c.id).where(a.c.source_key == src_key)):
+            raise DuplicateError(
+                f"an article imported from {draft.source.locator} already exists; "  # type: ignore[union-attr]
+                "update it instead of creating it again"
+            )
+        status, published_at = draft.status, draft.published_at
+        if status is Status.PUBLISHED and published_at is None:
+            published_at = now
+        if status is Status.SCHEDULED and published_at is not None and published_at <= now:
+            status = Status.PUBLISHED
+        created_at = draft.created_at or now
+        first_published_at = published_at if status in (Status.PUBLISHED, Status.ARCHIVED) else None
+        sort_at = listed_at(status, published_at, created_at)
+        public = is_public_status(status)
+        values = {
+            "id": article_id,
+            "locale": draft.locale,
+            "headline": draft.headline,
+            "subheadline": draft.subheadline,
+            "summary": draft.summary,
+            "body": draft.body,
+            "byline": _byline_json(draft.byline),
+            "dateline_place": draft.dateline.place if draft.dateline else None,
+            "dateline_source": draft.dateline.source if draft.dateline else None,
+            "status": status.value,
+            "is_public": public,
+            "created_at": created_at,
+            "updated_at": max(now, created_at),
+            "published_at": published_at,
+            "first_published_at": first_published_at,
+            "listed_at": sort_at,
+            "version": 1,
+            "canonical_url": draft.canonical_url,
+            "url_key": url_key(draft.canonical_url) if draft.canonical_url else None,
+            "title_key": title_key(draft.headline),
+            "source_format": draft.source.format if draft.source else None,
+            "source_locator": draft.source.locator if draft.source else None,
+            "source_key": src_key,
+            "date_provenance": draft.date_provenance.model_dump()
+            if draft.date_provenance
+            else None,
+        }
+        slug = self._insert_with_slug(values, draft.slug)
+        self._write_people(article_id, draft.byline)
+        tag_ids = self.uow.tags.resolve(draft.tags, locale=draft.locale)
+        self._write_tags(article_id, tag_ids, public, sort_at)
+        self.uow.relations.insert(article_id, draft.relations)
+        self.uow.relations.resolve_pending(
+            MatchKeys(
+                id=article_id,
+                locale=draft.locale,
+                slug=slug,
+                title_key=title_key(draft.headline),
+                url_key=url_key(draft.canonical_url) if draft.canonical_url else None,
+                published_at=published_at,
+            )
+        )
+        return article_id
+
+    # -- slugs ---------------------------------------------------------------------
+
+    def _insert_with_slug(self, values: dict[str, Any], explicit: str | None) -> str:
+        """Insert the article row under the first free slug; returns the slug it got."""
+        locale = values["locale"]
+        base = explicit or self._derive_slug(values["headline"], locale)
+        for attempt in range(_SLUG_ATTEMPTS):
+            slug = (
+                base
+                if explicit
+                else self._free_slug(locale, base, values["id"], locked=attempt > 0)
+            )
+            try:
+                with self.uow.retryable_insert():
+                    self.conn.execute(insert(self.t.articles).values(slug=slug, **values))
+                    self._claim_slug(locale, slug, values["id"])
+            except sa_exc.IntegrityError:
+                if explicit:
+                    raise DuplicateError(
+                        f"the slug {slug!r} is already used in {locale}; choose another"
+                    ) from None
+                continue  # a concurrent writer took it: try the next free one
+            values["slug"] = slug
+            return slug
+        raise DuplicateError(f"could not allocate a free slug for {base!r} in {locale}")
+
+    def _derive_slug(self, headline: str, locale: str) -> str:
+        slug = self.uow.settings.slugifier(headline, locale)
+        return slug[: SLUG_MAX - 8].rstrip("-_") or slug[: SLUG_MAX - 8]
+
+    def _free_slug(self, locale: str, base: str, article_id: UUID, *, locked: bool) -> str:
+        """``base``, or ``base-2``, ``base-3``…: the first that no other article has or had."""
+        s = self.t.article_slugs
+        pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+        query = select(s.c.slug, s.c.article_id).where(
+            s.c.locale == locale, or_(s.c.slug == base, s.c.slug.like(pattern, escape="\\"))
+        )
+        if locked:  # after losing a race, read what was committed since our snapshot
+            query = query.with_for_update(read=True)
+        taken: set[str] = set()
+        for slug, owner in self.conn.execute(query):
+            if owner == article_id:
+                if slug == base:
+                    return base  # an old slug of this very article: take it back
+                continue
+            taken.add(slug)
+        if base not in taken:
+            return base
+        numbers = {
+            int(m.group(1)) for t in taken if (m := _SUFFIX.search(t)) and t[: m.start()] == base
+        }
+        n = 2
+        while n in numbers:
+            n += 1
+        return f"{base}-{n}"
+
+    def _claim_slug(self, locale: str, slug: str, article_id: UUID) -> None:
+        s = self.t.article_slugs
+        owner = self.conn.scalar(
+            select(s.c.article_id).where(s.c.locale == locale, s.c.slug == slug)
+        )
+        if owner is None:
+            self.conn.execute(
+                insert(s).values(
+                    locale=locale, slug=slug, article_id=article_id, created_at=self.uow.now()
+                )
+            )
+        elif owner != article_id:
+            raise DuplicateError(f"the slug {slug!r} is already used in {locale}")
+
+    # -- dependent rows ------------------------------------------------------------
+
+    def _write_people(self, article_id: UUID, byline: Sequence[Person]) -> None:
+        if not byline:
+            return
+        self.conn.execute(
+            insert(self.t.article_people),
+            [
+                {
+                    "article_id": article_id,
+                    "position": index,
+                    "person_key": slugify(person.name, max_length=SLUG_MAX),
+                    "name": person.name,
+                }
+                for index, person in enumerate(byline)
+            ],
+        )
+
+    def _write_tags(
+        self, article_id: UUID, tag_ids: Sequence[UUID], public: bool, sort_at: datetime
+    ) -> None:
+        if not tag_ids:
+            return
+        self.conn.execute(
+            insert(self.t.article_tags),
+            [
+                {
+                    "article_id": article_id,
+                    "tag_id": tag_id,
+                    "position": index,
+                    "is_public": public,
+                    "listed_at": sort_at,
+                }
+                for index, tag_id in enumerate(tag_ids)
+            ],
+        )
+
+    # -- update, archive, delete -----------------------------------------------------
+
+    @translated
+    def update(self, article_id: UUID | str, patch: ArticlePatch) -> Article:
+        """Apply ``patch`` if the article is still at ``patch.expected_version``.
+
+        A patch that changes nothing writes nothing and keeps the version.
+
+        Raises:
+            NotFoundError: no such article.
+            ConflictError: someone saved the article since ``expected_version``; nothing
+                was written.
+            DuplicateError: an explicit new slug is already used.
+        """
+        article_id = as_uuid(article_id, "article_id")
+        expect(patch, ArticlePatch, "patch")
+        with self.uow.atomic():
+            row = self._row(article_id)
+            self._check_version(row, patch.expected_version)
+            changes = self._column_changes(row, patch)
+            new_slug = self._slug_change(row, patch)
+            if not changes and new_slug is None and patch.tags is None:
+                return self.get(article_id)
+            self._write_row(row, patch.expected_version, changes)
+            if new_slug is not None:
+                self._reslug(row, new_slug)
+            current = self._row(article_id)
+            if patch.byline is not None:
+                ap = self.t.article_people
+                self.conn.execute(delete(ap).where(ap.c.article_id == article_id))
+                self._write_people(article_id, patch.byline)
+            at = self.t.article_tags
+            if patch.tags is not None:
+                self.conn.execute(delete(at).where(at.c.article_id == article_id))
+                tag_ids = self.uow.tags.resolve(patch.tags, locale=row.locale)
+                self._write_tags(article_id, tag_ids, current.is_public, current.listed_at)
+            elif {"listed_at", "is_public"} & changes.keys():
+                self.conn.execute(
+                    update(at)
+                    .where(at.c.article_id == article_id)
+                    .values(listed_at=current.listed_at, is_public=current.is_public)
+                )
+            if {"title_key", "url_key", "published_at"} & changes.keys() or new_slug:
+                self.uow.relations.resolve_pending(_match_keys(self._row(article_id)))
+        return self.get(article_id)
+
+    def _row(self, article_id: UUID) -> Row[Any]:
+        a = self.t.articles
+        row = self.conn.execute(select(a).where(a.c.id == article_id)).first()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
+        return row
+
+    @staticmethod
+    def _check_version(row: Row[Any], expected: int | None) -> None:
+        if expected is not None and row.version != expected:
+            raise ConflictError(
+                f"the article is at version {row.version}, not {expected}: someone saved it "
+                "in the meantime; reload it and apply your change again",
+                current_version=row.version,
+                expected_version=expected,
+            )
+
+    def _column_changes(self, row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
+        """The article columns ``patch`` changes, with derived columns kept consistent."""
+        wanted: dict[str, Any] = {}
+        given = patch.changes()
+        for field in ("headline", "subheadline", "summary", "body", "canonical_url"):
+            if field in given:
+                wanted[field] = given[field]
+        if "byline" in given:
+            wanted["byline"] = _byline_json(patch.byline or ())
+        if "dateline" in given:
+            wanted["dateline_place"] = patch.dateline.place if patch.dateline else None
+            wanted["dateline_source"] = patch.dateline.source if patch.dateline else None
+        if "source" in given:
+            src = patch.source
+            wanted["source_format"] = src.format if src else None
+            wanted["source_locator"] = src.locator if src else None
+            wanted["source_key"] = source_key(src.format, src.locator) if src else None
+        if "date_provenance" in given:
+            wanted["date_provenance"] = (
+                patch.date_provenance.model_dump() if patch.date_provenance else None
+            )
+        if "headline" in wanted:
+            wanted["title_key"] = title_key(wanted["headline"])
+        if "canonical_url" in wanted:
+            wanted["url_key"] = (
+                url_key(wanted["canonical_url"]) if wanted["canonical_url"] else None
+            )
+        if "published_at" in given:
+            status = Status(row.status)
+            published_at = given["published_at"]
+            if published_at is None and status is not Status.DRAFT:
+                raise ValidationError(
+                    f"a {status.value} article needs a publication time", field="published_at"
+                )
+            wanted["published_at"] = published_at
+            wanted["listed_at"] = listed_at(status, published_at, row.created_at)
+        return {key: value for key, value in wanted.items() if getattr(row, key) != value}
+
+    def _slug_change(self, row: Row[Any], patch: ArticlePatch) -> str | None:
+        if patch.slug is not None:
+            return patch.slug if patch.slug != row.slug else None
+        headline_changed = patch.headline is not None and patch.headline != row.headline
+        never_published = row.first_published_at is None and row.status == Status.DRAFT.value
+        if patch.regenerate_slug or (headline_changed and never_published):
+            base = self._derive_slug(patch.headline or row.headline, row.locale)
+            if base == row.slug or _SUFFIX.sub("", row.slug) == base:
+                return None  # the slug already says this headline
+            return self._free_slug(row.locale, base, row.id, locked=False)
+        return None
+
+    def _write_row(self, row: Row[Any], expected: int, changes: dict[str, Any]) -> None:
+        a = self.t.articles
+        result = self.conn.execute(
+            update(a)
+            .where(a.c.id == row.id, a.c.version == expected)
+            .values(**changes, version=expected + 1, updated_at=self.uow.now())
+        )
+        if result.rowcount == 0:
+            current = self._row(row.id)
+            self._check_version(current, expected)
+
+    def _reslug(self, row: Row[Any], slug: str) -> None:
+        a = self.t.articles
+        try:
+            with self.uow.retryable_insert():
+                self._claim_slug(row.locale, slug, row.id)
+                self.conn.execute(update(a).where(a.c.id == row.id).values(slug=slug))
+        except sa_exc.IntegrityError:
+            raise DuplicateError(
+                f"the slug {slug!r} is already used in {row.locale}; choose another"
+            ) from None
+
+    @translated
+    def archive(self, article_id: UUID | str, *, expected_version: int | None = None) -> Article:
+        """Take an article out of public view for good, keeping it (and its URL history).
+
+        Raises:
+            NotFoundError: no such article.
+            ConflictError: ``expected_version`` is given and no longer current.
+        """
+        article_id = as_uuid(article_id, "article_id")
+        with self.uow.atomic():
+            row = self._row(article_id)
+            self._check_version(row, expected_version)
+            if row.status != Status.ARCHIVED.value:
+                sort_at = listed_at(Status.ARCHIVED, row.published_at, row.created_at)
+                self._write_row(
+                    row,
+                    row.version,
+                    {"status": Status.ARCHIVED.value, "is_public": False, "listed_at": sort_at},
+                )
+                at = self.t.article_tags
+                self.conn.execute(
+                    update(at)
+                    .where(at.c.article_id == article_id)
+                    .values(is_public=False, listed_at=sort_at)
+                )
+        return self.get(article_id)
+
+    @translated
+    def delete(self, article_id: UUID | str, *, expected_version: int | None = None) -> None:
+        """Delete an article for good; relations pointing at it become pending again.
+
+        Raises:
+            NotFoundError: no such article.
+            ConflictError: ``expected_version`` is given and no longer current.
+        """
+        article_id = as_uuid(article_id, "article_id")
+        a = self.t.articles
+        with self.uow.atomic():
+            row = self._row(article_id)
+            self._check_version(row, expected_version)
+            self.uow.relations.unresolve_incoming(row)
+            self.conn.execute(delete(a).where(a.c.id == article_id))
+
+
+def _byline_json(byline: Sequence[Person]) -> list[dict[str, str]]:
+    return [{"name": p.name, "role": p.role} if p.role else {"name": p.name} for p in byline]
+
+
+def _match_keys(row: Row[Any]) -> MatchKeys:
+    return MatchKeys(
+        id=row.id,
+        locale=row.locale,
+        slug=row.slug,
+        title_key=row.title_key,
+        url_key=row.url_key,
+        published_at=row.published_at,
+    )

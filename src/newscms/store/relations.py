@@ -1,0 +1,415 @@
+"""Relations between articles: add, remove, reorder, list, and pending targets that resolve.
+
+A relation's target may not be stored yet. It is then *pending*, known by title and
+date, URL or slug, and it resolves by itself the moment a matching article is created,
+whichever of the two arrives first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+
+from newscms.domain.relation import PendingTarget, Relation, RelationDraft
+from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
+from newscms.store._base import Repository, as_uuid, check_limit, expect
+from newscms.store._errors import translated
+from newscms.store.keys import title_key, url_key
+from newscms.store.loading import article_ref, loader_for
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from sqlalchemy import Row
+
+    from newscms.store.loading import ArticleLoader
+
+__all__ = ["TITLE_MATCH_WINDOW", "MatchKeys", "RelationRepository"]
+
+TITLE_MATCH_WINDOW = timedelta(hours=36)
+"""How far apart a see-also date and the target's publication time may be and still match.
+
+Legacy see-also dates carry no zone and often no time: a day and a half covers every
+zone offset plus an unknown time of day.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKeys:
+    """What a pending target can be matched on, for one stored article."""
+
+    id: UUID
+    locale: str
+    slug: str
+    title_key: str
+    url_key: str | None
+    published_at: datetime | None
+
+
+def _pending_key(pending: PendingTarget) -> str:
+    """``target_key`` of a pending target: a digest of everything that identifies it."""
+    parts = (
+        pending.title or "",
+        pending.published_at.isoformat() if pending.published_at else "",
+        pending.url or "",
+        pending.locale or "",
+        pending.slug or "",
+    )
+    return "p:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _dates_match(wanted: datetime | None, actual: datetime | None) -> bool:
+    if wanted is None:
+        return True
+    return actual is not None and abs(actual - wanted) <= TITLE_MATCH_WINDOW
+
+
+class RelationRepository(Repository):
+    """Relations of one unit of work."""
+
+    @property
+    def _loader(self) -> ArticleLoader:
+        return loader_for(self.t, self.uow.settings.default_locale)
+
+    # -- reads ---------------------------------------------------------------------
+
+    @translated
+    def outgoing(self, article_id: UUID | str) -> tuple[Relation, ...]:
+        """The article's relations in order, each with its target or pending target."""
+        article = self._article_row(as_uuid(article_id, "article_id"))
+        now = self.uow.now()
+        source = self._loader.ref(article, now)
+        query = self._loader.relations_query.where(self.t.relations.c.source_id == article.id)
+        return tuple(self._loader.relation(row, source, now) for row in self.conn.execute(query))
+
+    @translated
+    def incoming(self, article_id: UUID | str) -> tuple[Relation, ...]:
+        """Relations other articles hold to this one, newest source first."""
+        article = self._article_row(as_uuid(article_id, "article_id"))
+        now = self.uow.now()
+        r, a = self.t.relations, self.t.articles
+        target = self._loader.ref(article, now)
+        rows = self.conn.execute(
+            select(r.c.id, r.c.kind, r.c.position, r.c.source_id, a.c.locale, a.c.slug)
+            .add_columns(a.c.headline, a.c.status, a.c.published_at)
+            .join(a, a.c.id == r.c.source_id)
+            .where(r.c.target_id == article.id)
+            .order_by(a.c.listed_at.desc(), a.c.id.desc(), r.c.position)
+        )
+        return tuple(
+            Relation.model_construct(
+                id=row.id,
+                kind=row.kind,
+                position=row.position,
+                source=article_ref(
+                    id=row.source_id,
+                    locale=row.locale,
+                    slug=row.slug,
+                    headline=row.headline,
+                    status=row.status,
+                    published_at=row.published_at,
+                    now=now,
+                ),
+                target=target,
+                pending=None,
+            )
+            for row in rows
+        )
+
+    @translated
+    def pending(self, *, limit: int = 100) -> tuple[Relation, ...]:
+        """Relations still waiting for their target article, oldest first."""
+        check_limit(limit)
+        r, a = self.t.relations, self.t.articles
+        query = (
+            self._loader.relations_query.where(r.c.target_id.is_(None))
+            .order_by(None)
+            .order_by(r.c.created_at, r.c.id)
+            .limit(limit)
+        )
+        rows = self.conn.execute(query).all()
+        if not rows:
+            return ()
+        now = self.uow.now()
+        sources = {
+            row.id: self._loader.ref(row, now)
+            for row in self.conn.execute(select(a).where(a.c.id.in_({r.source_id for r in rows})))
+        }
+        return tuple(self._loader.relation(row, sources[row.source_id], now) for row in rows)
+
+    @translated
+    def count_pending(self) -> int:
+        """How many relations are waiting for their target article."""
+        r = self.t.relations
+        return int(self.conn.scalar(select(func.count()).where(r.c.target_id.is_(None))) or 0)
+
+    # -- writes --------------------------------------------------------------------
+
+    @translated
+    def add(
+        self, source_id: UUID | str, draft: RelationDraft, *, position: int | None = None
+    ) -> Relation:
+        """Relate an article to another (or to a pending target), at ``position`` or last.
+
+        A pending target that matches a stored article resolves at once.
+
+        Raises:
+            NotFoundError: the source or target article does not exist.
+            RelationError: the article would relate to itself.
+            DuplicateError: the same relation already exists.
+        """
+        expect(draft, RelationDraft, "draft")
+        if position is not None and (not isinstance(position, int) or position < 0):
+            raise ValidationError("must be a non-negative integer", field="position")
+        source = self._article_row(as_uuid(source_id, "source_id"))
+        with self.uow.atomic():
+            relation_id = self.insert(source.id, [draft], position=position)[0]
+        return next(rel for rel in self.outgoing(source.id) if rel.id == relation_id)
+
+    @translated
+    def remove(self, relation_id: UUID | str) -> None:
+        """Delete a relation.
+
+        Raises:
+            NotFoundError: no such relation.
+        """
+        relation_id = as_uuid(relation_id, "relation_id")
+        r = self.t.relations
+        with self.uow.atomic():
+            if self.conn.execute(delete(r).where(r.c.id == relation_id)).rowcount == 0:
+                raise NotFoundError(
+                    f"no relation with id {relation_id}", kind="relation", key=relation_id
+                )
+
+    @translated
+    def reorder(
+        self, source_id: UUID | str, relation_ids: Sequence[UUID | str]
+    ) -> tuple[Relation, ...]:
+        """Put an article's relations in the given order; every one must be listed once.
+
+        Raises:
+            ValidationError: the ids are not exactly the article's relations.
+        """
+        source = self._article_row(as_uuid(source_id, "source_id"))
+        order = [as_uuid(value, "relation_ids") for value in relation_ids]
+        r = self.t.relations
+        current = set(self.conn.scalars(select(r.c.id).where(r.c.source_id == source.id)))
+        if len(order) != len(set(order)) or set(order) != current:
+            raise ValidationError(
+                "list each of the article's relations exactly once", field="relation_ids"
+            )
+        with self.uow.atomic():
+            for index, relation_id in enumerate(order):
+                self.conn.execute(update(r).where(r.c.id == relation_id).values(position=index))
+        return self.outgoing(source.id)
+
+    # -- used by the article repository ---------------------------------------------
+
+    def insert(
+        self, source_id: UUID, drafts: Iterable[RelationDraft], *, position: int | None = None
+    ) -> list[UUID]:
+        """Insert relations from ``source_id``; returns their ids. No savepoint of its own."""
+        r = self.t.relations
+        drafts = list(drafts)
+        if not drafts:
+            return []
+        if position is None:
+            last = self.conn.scalar(
+                select(func.max(r.c.position)).where(r.c.source_id == source_id)
+            )
+            position = 0 if last is None else last + 1
+        else:
+            self.conn.execute(
+                update(r)
+                .where(r.c.source_id == source_id, r.c.position >= position)
+                .values(position=r.c.position + len(drafts))
+            )
+        now = self.uow.now()
+        rows: list[dict[str, Any]] = []
+        keys: set[tuple[str, str]] = set()
+        for offset, draft in enumerate(drafts):
+            row = self._row(source_id, draft)
+            key = (row["kind"], row["target_key"])
+            if key in keys:
+                raise DuplicateError(f"the same {draft.kind} relation is listed twice")
+            keys.add(key)
+            row.update(id=uuid4(), source_id=source_id, position=position + offset, created_at=now)
+            rows.append(row)
+        existing = self.conn.execute(
+            select(r.c.kind, r.c.target_key).where(
+                r.c.source_id == source_id, r.c.target_key.in_({k for _, k in keys})
+            )
+        ).all()
+        if clash := {(row.kind, row.target_key) for row in existing} & keys:
+            kind, _ = sorted(clash)[0]
+            raise DuplicateError(f"the article already has this {kind} relation")
+        self.conn.execute(insert(r), rows)
+        return [row["id"] for row in rows]
+
+    def _row(self, source_id: UUID, draft: RelationDraft) -> dict[str, Any]:
+        target_id = draft.target_id
+        pending = draft.pending
+        if target_id is not None:
+            if target_id == source_id:
+                raise RelationError("an article cannot be related to itself")
+            a = self.t.articles
+            if self.conn.scalar(select(a.c.id).where(a.c.id == target_id)) is None:
+                raise NotFoundError(
+                    f"no article with id {target_id} to relate to", kind="article", key=target_id
+                )
+        else:
+            assert pending is not None
+            target_id = self._find_target(pending, exclude=source_id)
+        if target_id is not None:
+            return {"kind": draft.kind, "target_id": target_id, "target_key": target_id.hex}
+        assert pending is not None
+        return {
+            "kind": draft.kind,
+            "target_id": None,
+            "target_key": _pending_key(pending),
+            "pending_title": pending.title,
+            "pending_published_at": pending.published_at,
+            "pending_url": pending.url,
+            "pending_slug": pending.slug,
+            "pending_locale": pending.locale,
+            "pending_title_key": title_key(pending.title) if pending.title else None,
+            "pending_url_key": url_key(pending.url) if pending.url else None,
+        }
+
+    def _find_target(self, pending: PendingTarget, *, exclude: UUID) -> UUID | None:
+        """A stored article that ``pending`` names, or ``None`` while there is none."""
+        a, s = self.t.articles, self.t.article_slugs
+        if pending.url:
+            ids = self.conn.scalars(
+                select(a.c.id).where(a.c.url_key == url_key(pending.url), a.c.id != exclude)
+            ).all()
+            if len(ids) == 1:
+                found_id: UUID = ids[0]
+                return found_id
+        if pending.slug and pending.locale:
+            found: UUID | None = self.conn.scalar(
+                select(s.c.article_id).where(
+                    s.c.locale == pending.locale,
+                    s.c.slug == pending.slug,
+                    s.c.article_id != exclude,
+                )
+            )
+            if found is not None:
+                return found
+        if pending.title:
+            query = select(a.c.id, a.c.locale, a.c.published_at).where(
+                a.c.title_key == title_key(pending.title), a.c.id != exclude
+            )
+            if pending.locale:
+                query = query.where(a.c.locale == pending.locale)
+            candidates = [
+                row
+                for row in self.conn.execute(query)
+                if _dates_match(pending.published_at, row.published_at)
+            ]
+            if len(candidates) == 1 or (candidates and pending.published_at is not None):
+                wanted = pending.published_at
+                best: UUID = min(
+                    candidates,
+                    key=lambda row: abs(row.published_at - wanted) if wanted else timedelta(0),
+                ).id
+                return best
+        return None
+
+    def resolve_pending(self, article: MatchKeys) -> int:
+        """Point every pending relation that names ``article`` at it; returns how many."""
+        r = self.t.relations
+        conditions = [r.c.pending_title_key == article.title_key]
+        if article.url_key:
+            conditions.append(r.c.pending_url_key == article.url_key)
+        conditions.append(
+            and_(r.c.pending_locale == article.locale, r.c.pending_slug == article.slug)
+        )
+        rows = self.conn.execute(
+            select(r).where(r.c.target_id.is_(None), or_(*conditions), r.c.source_id != article.id)
+        ).all()
+        resolved = 0
+        for row in rows:
+            if not self._names(row, article):
+                continue
+            duplicate = self.conn.scalar(
+                select(r.c.id).where(
+                    r.c.source_id == row.source_id,
+                    r.c.kind == row.kind,
+                    r.c.target_key == article.id.hex,
+                )
+            )
+            if duplicate is not None:
+                self.conn.execute(delete(r).where(r.c.id == row.id))
+                continue
+            self.conn.execute(
+                update(r)
+                .where(r.c.id == row.id)
+                .values(target_id=article.id, target_key=article.id.hex, **_CLEARED)
+            )
+            resolved += 1
+        return resolved
+
+    @staticmethod
+    def _names(row: Row[Any], article: MatchKeys) -> bool:
+        if article.url_key and row.pending_url_key == article.url_key:
+            return True
+        if row.pending_locale == article.locale and row.pending_slug == article.slug:
+            return True
+        if row.pending_title_key != article.title_key:
+            return False
+        if row.pending_locale is not None and row.pending_locale != article.locale:
+            return False
+        return _dates_match(row.pending_published_at, article.published_at)
+
+    def unresolve_incoming(self, article: Row[Any]) -> None:
+        """Turn relations pointing at ``article`` back into pending ones (it is being deleted).
+
+        If the article comes back (a re-import), the relations find it again.
+        """
+        r = self.t.relations
+        pending = PendingTarget.model_construct(
+            title=article.headline,
+            published_at=article.published_at,
+            url=article.canonical_url,
+            slug=article.slug,
+            locale=article.locale,
+        )
+        self.conn.execute(
+            update(r)
+            .where(r.c.target_id == article.id)
+            .values(
+                target_id=None,
+                target_key=_pending_key(pending),
+                pending_title=pending.title,
+                pending_published_at=pending.published_at,
+                pending_url=pending.url,
+                pending_slug=pending.slug,
+                pending_locale=pending.locale,
+                pending_title_key=article.title_key,
+                pending_url_key=article.url_key,
+            )
+        )
+
+    def _article_row(self, article_id: UUID) -> Row[Any]:
+        a = self.t.articles
+        row = self.conn.execute(select(a).where(a.c.id == article_id)).first()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
+        return row
+
+
+_CLEARED = {
+    "pending_title": None,
+    "pending_published_at": None,
+    "pending_url": None,
+    "pending_slug": None,
+    "pending_locale": None,
+    "pending_title_key": None,
+    "pending_url_key": None,
+}

@@ -1,0 +1,200 @@
+"""``Store``: the entry point to stored news content.
+
+A ``Store`` wraps an engine (yours, or one made from a URL), knows its tables (prefix
+and schema) and the callables injected into it (clock, slugifier). Work happens in a
+unit of work: ``with store.session() as uow:`` is one transaction of newscms's own, and
+``store.using(session)`` joins a host application's SQLAlchemy ``Session`` so the host's
+transaction covers its tables and newscms's together.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
+
+from newscms.errors import NaiveDatetimeError, SchemaError, ValidationError
+from newscms.store import migrations
+from newscms.store._errors import translate_errors
+from newscms.store.cursor import CursorCodec
+from newscms.store.engine import create_engine, prepare_engine
+from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
+from newscms.store.unit import UnitOfWork
+from newscms.utils.locales import normalize_locale
+from newscms.utils.slugs import slugify
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
+    from newscms.store.migrations import SchemaStatus
+
+__all__ = ["DEFAULT_DATABASE_URL", "Clock", "Slugifier", "Store", "StoreSettings", "utc_now"]
+
+DEFAULT_DATABASE_URL = "sqlite:///newscms.db"
+
+Clock = Callable[[], datetime]
+"""Returns the current moment as an aware datetime; inject one to test time-based rules."""
+
+Slugifier = Callable[[str, str], str]
+"""Turns (text, locale) into a URL slug; newscms's own handles every script."""
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+def default_slugifier(text: str, locale: str) -> str:
+    """Newscms's slugifier: per-script romanization, at most 80 characters."""
+    return slugify(text, locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    """What a unit of work needs to know about its store."""
+
+    tables: Tables
+    clock: Clock
+    slugifier: Slugifier
+    default_locale: str
+
+    def now(self) -> datetime:
+        """The injected clock's current moment, checked to be aware and returned in UTC."""
+        value = self.clock()
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError("the store's clock returned a naive datetime", field="clock")
+        return value.astimezone(UTC)
+
+
+class Store:
+    """Stored news content on one database.
+
+    Args:
+        bind: an ``Engine`` or a database URL (default ``sqlite:///newscms.db``).
+        prefix: prefix of every newscms table name, so they sit beside a host's tables.
+        schema: database schema holding the tables (PostgreSQL), or ``None``.
+        clock: returns "now"; scheduled publishing and timestamps read it.
+        slugifier: turns (headline, locale) into a slug.
+        default_locale: the site's main locale, the last step of every fallback chain.
+        cursor_secret: key signing pagination cursors; by default a random key stored
+            in the database at migration time, shared by every worker of the site.
+        check_schema: refuse to work (with the command to run) while the schema is behind.
+    """
+
+    def __init__(
+        self,
+        bind: Engine | str = DEFAULT_DATABASE_URL,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        schema: str | None = None,
+        clock: Clock = utc_now,
+        slugifier: Slugifier = default_slugifier,
+        default_locale: str = "en",
+        cursor_secret: bytes | str | None = None,
+        check_schema: bool = True,
+    ) -> None:
+        self.engine = prepare_engine(bind) if isinstance(bind, Engine) else create_engine(bind)
+        self.settings = StoreSettings(
+            tables=build_tables(prefix, schema),
+            clock=clock,
+            slugifier=slugifier,
+            default_locale=normalize_locale(default_locale),
+        )
+        if isinstance(cursor_secret, str):
+            cursor_secret = cursor_secret.encode("utf-8")
+        if cursor_secret is not None and len(cursor_secret) < 16:
+            raise ValidationError("must be at least 16 bytes long", field="cursor_secret")
+        self._cursor_secret = cursor_secret
+        self._cursor_codec: CursorCodec | None = None
+        self._check_schema = check_schema
+        self._schema_checked = False
+        self._lock = threading.Lock()
+
+    @property
+    def tables(self) -> Tables:
+        """The newscms tables of this store (for joins from a host's own queries)."""
+        return self.settings.tables
+
+    @property
+    def metadata(self) -> MetaData:
+        """The ``MetaData`` holding only newscms tables (never merge it into yours)."""
+        return self.settings.tables.metadata
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # -- schema -------------------------------------------------------------------
+
+    def migrate(self, revision: str = "head") -> None:
+        """Create or upgrade the newscms tables to ``revision`` (default: the newest)."""
+        migrations.migrate(self.engine, self.tables, revision)
+        self._schema_checked = False
+
+    def schema_status(self) -> SchemaStatus:
+        """The schema revision in the database and the one this newscms needs."""
+        with translate_errors(), self.engine.connect() as connection:
+            return migrations.schema_status(connection, self.tables)
+
+    def _ensure_ready(self, connection: Connection) -> None:
+        if self._schema_checked:
+            return
+        with self._lock:
+            if self._check_schema:
+                migrations.schema_status(connection, self.tables).require_current()
+            if self._cursor_codec is None:
+                self._cursor_codec = CursorCodec(
+                    self._cursor_secret or self._stored_secret(connection)
+                )
+            self._schema_checked = True
+
+    def _stored_secret(self, connection: Connection) -> bytes:
+        meta = self.tables.meta
+        value = connection.scalar(select(meta.c.value).where(meta.c.key == "cursor_secret"))
+        if value is None:
+            raise SchemaError("the newscms meta table has no cursor secret; run `newscms migrate`")
+        return bytes.fromhex(value)
+
+    @property
+    def cursors(self) -> CursorCodec:
+        """The codec signing this store's pagination cursors."""
+        if self._cursor_codec is None:
+            with translate_errors(), self.engine.connect() as connection:
+                self._ensure_ready(connection)
+        assert self._cursor_codec is not None
+        return self._cursor_codec
+
+    # -- units of work ------------------------------------------------------------
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[UnitOfWork]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        ``readonly`` lets SQLite readers run beside a writer instead of queueing.
+        """
+        with translate_errors(), self.engine.connect() as plain:
+            begin = "DEFERRED" if readonly else "IMMEDIATE"
+            connection = plain.execution_options(newscms_sqlite_begin=begin)
+            with connection.begin():
+                self._ensure_ready(connection)
+                yield UnitOfWork(self.settings, connection, self.cursors)
+
+    def using(self, session: Session | Connection) -> UnitOfWork:
+        """A unit of work inside a host's own ``Session`` (or ``Connection``) transaction.
+
+        newscms writes through the session's connection and never commits: the host
+        does, for its tables and newscms's at once.
+        """
+        with translate_errors():
+            connection = session.connection() if isinstance(session, Session) else session
+            self._ensure_ready(connection)
+            return UnitOfWork(self.settings, connection, self.cursors, host_session=session)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (the engine stays usable)."""
+        self.engine.dispose()

@@ -1,0 +1,277 @@
+"""The newscms tables, built for a table-name prefix and an optional database schema.
+
+The tables live in their own ``MetaData`` with a naming convention, so every constraint
+has a stable, predictable name on every backend and the tables can sit next to a host
+application's own. Migrations in ``alembic/`` build the same schema; a test checks that
+the two never drift apart.
+
+Listings are the hot path of a news site, so the order they walk is carried in the
+data: ``listed_at`` (publication time, or creation time for unpublished articles) and
+``is_public`` are copied into ``article_tags`` and kept consistent on every write, so
+"newest public articles with tag T" walks one index in order, whatever the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from newscms.errors import ValidationError
+from newscms.store.types import JSONData, Key, LongText, UTCDateTime
+
+__all__ = ["DEFAULT_PREFIX", "NAMING_CONVENTION", "Tables", "build_tables"]
+
+DEFAULT_PREFIX = "newscms_"
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LOCALE = 35  # the longest BCP 47 tag newscms accepts is far shorter; 35 is RFC 5646's floor
+SLUG = 200
+KIND = 32
+
+_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """Every newscms table for one prefix/schema, plus the ``MetaData`` that holds them."""
+
+    prefix: str
+    schema: str | None
+    metadata: MetaData
+    articles: Table
+    article_slugs: Table
+    article_people: Table
+    tags: Table
+    tag_names: Table
+    tag_slugs: Table
+    article_tags: Table
+    relations: Table
+    meta: Table
+
+    @property
+    def version_table(self) -> str:
+        """Name of the Alembic version table newscms uses (never the host's)."""
+        return f"{self.prefix}alembic_version"
+
+
+def _validate_prefix(prefix: str) -> str:
+    if not _PREFIX.match(prefix):
+        raise ValidationError(
+            "use lowercase letters, digits and '_' (at most 20, starting with a letter)",
+            field="prefix",
+        )
+    return prefix
+
+
+@lru_cache(maxsize=32)
+def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tables:
+    """Build (once per prefix and schema) the newscms tables in their own ``MetaData``."""
+    p = _validate_prefix(prefix)
+    metadata = MetaData(naming_convention=NAMING_CONVENTION, schema=schema)
+    fk_prefix = f"{schema}." if schema else ""
+
+    def ref(table: str, column: str = "id") -> str:
+        return f"{fk_prefix}{p}{table}.{column}"
+
+    mysql_options: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+
+    articles = Table(
+        f"{p}articles",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("slug", Key(SLUG), nullable=False),
+        Column("headline", String(500), nullable=False),
+        Column("subheadline", String(1000)),
+        Column("summary", Text()),
+        Column("body", LongText, nullable=False),
+        Column("byline", JSONData, nullable=False),
+        Column("dateline_place", String(200)),
+        Column("dateline_source", String(200)),
+        Column("status", String(16), nullable=False),
+        Column("is_public", Boolean(create_constraint=False), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("published_at", UTCDateTime()),
+        Column("first_published_at", UTCDateTime()),
+        Column("listed_at", UTCDateTime(), nullable=False),
+        Column("version", Integer(), nullable=False),
+        Column("canonical_url", String(2000)),
+        Column("url_key", Key(64)),
+        Column("title_key", Key(64), nullable=False),
+        Column("source_format", String(KIND)),
+        Column("source_locator", String(2000)),
+        Column("source_key", Key(64)),
+        Column("date_provenance", JSONData),
+        PrimaryKeyConstraint("id"),
+        UniqueConstraint("locale", "slug"),
+        UniqueConstraint("source_key"),
+        Index(f"ix_{p}articles_listing", "is_public", "listed_at", "id"),
+        Index(f"ix_{p}articles_locale_listing", "locale", "is_public", "listed_at", "id"),
+        Index(f"ix_{p}articles_status_listing", "status", "listed_at", "id"),
+        Index(f"ix_{p}articles_recent", "listed_at", "id"),
+        Index(f"ix_{p}articles_title_key", "title_key"),
+        Index(f"ix_{p}articles_url_key", "url_key"),
+        **mysql_options,
+    )
+
+    # Every slug an article ever had, so old URLs keep resolving after a re-slug. The
+    # primary key makes slug allocation atomic: whoever inserts (locale, slug) first owns it.
+    article_slugs = Table(
+        f"{p}article_slugs",
+        metadata,
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("slug", Key(SLUG), nullable=False),
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("locale", "slug"),
+        Index(f"ix_{p}article_slugs_article", "article_id"),
+        **mysql_options,
+    )
+
+    # The byline as rows, so "articles by this person" is an indexed lookup; the byline
+    # itself is read from the article row's JSON.
+    article_people = Table(
+        f"{p}article_people",
+        metadata,
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("position", Integer(), nullable=False),
+        Column("person_key", Key(SLUG), nullable=False),
+        Column("name", String(200), nullable=False),
+        PrimaryKeyConstraint("article_id", "position"),
+        Index(f"ix_{p}article_people_person", "person_key"),
+        **mysql_options,
+    )
+
+    tags = Table(
+        f"{p}tags",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column("kind", Key(KIND), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("id"),
+        **mysql_options,
+    )
+
+    tag_names = Table(
+        f"{p}tag_names",
+        metadata,
+        Column("tag_id", Uuid(), ForeignKey(ref("tags"), ondelete="CASCADE"), nullable=False),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("slug", Key(SLUG), nullable=False),
+        PrimaryKeyConstraint("tag_id", "locale"),
+        **mysql_options,
+    )
+
+    # Current and former slugs of every tag name. The primary key makes get-or-create
+    # race-safe and keeps a renamed or merged tag's old slug resolving to the tag.
+    tag_slugs = Table(
+        f"{p}tag_slugs",
+        metadata,
+        Column("kind", Key(KIND), nullable=False),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("slug", Key(SLUG), nullable=False),
+        Column("tag_id", Uuid(), ForeignKey(ref("tags"), ondelete="CASCADE"), nullable=False),
+        PrimaryKeyConstraint("kind", "locale", "slug"),
+        Index(f"ix_{p}tag_slugs_tag", "tag_id"),
+        **mysql_options,
+    )
+
+    article_tags = Table(
+        f"{p}article_tags",
+        metadata,
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("tag_id", Uuid(), ForeignKey(ref("tags"), ondelete="CASCADE"), nullable=False),
+        Column("position", Integer(), nullable=False),
+        Column("is_public", Boolean(create_constraint=False), nullable=False),
+        Column("listed_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("article_id", "tag_id"),
+        Index(f"ix_{p}article_tags_listing", "tag_id", "is_public", "listed_at", "article_id"),
+        **mysql_options,
+    )
+
+    relations = Table(
+        f"{p}relations",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column(
+            "source_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("kind", Key(KIND), nullable=False),
+        Column("position", Integer(), nullable=False),
+        Column("target_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE")),
+        # The target's id, or a digest of the pending target: one unique key forbids
+        # duplicates whether the target has arrived or not.
+        Column("target_key", Key(80), nullable=False),
+        Column("pending_title", String(500)),
+        Column("pending_published_at", UTCDateTime()),
+        Column("pending_url", String(2000)),
+        Column("pending_slug", Key(SLUG)),
+        Column("pending_locale", Key(LOCALE)),
+        Column("pending_title_key", Key(64)),
+        Column("pending_url_key", Key(64)),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("id"),
+        UniqueConstraint("source_id", "kind", "target_key"),
+        Index(f"ix_{p}relations_source", "source_id", "position"),
+        Index(f"ix_{p}relations_target", "target_id"),
+        Index(f"ix_{p}relations_pending_title", "pending_title_key"),
+        Index(f"ix_{p}relations_pending_url", "pending_url_key"),
+        Index(f"ix_{p}relations_pending_slug", "pending_locale", "pending_slug"),
+        **mysql_options,
+    )
+
+    meta = Table(
+        f"{p}meta",
+        metadata,
+        Column("key", Key(64), nullable=False),
+        Column("value", String(1000), nullable=False),
+        PrimaryKeyConstraint("key"),
+        **mysql_options,
+    )
+
+    return Tables(
+        prefix=p,
+        schema=schema,
+        metadata=metadata,
+        articles=articles,
+        article_slugs=article_slugs,
+        article_people=article_people,
+        tags=tags,
+        tag_names=tag_names,
+        tag_slugs=tag_slugs,
+        article_tags=article_tags,
+        relations=relations,
+        meta=meta,
+    )

@@ -1,0 +1,311 @@
+"""Tags: race-safe get-or-create, localized names, rename and merge with old slugs kept."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import exc as sa_exc
+
+from newscms.domain.tag import Tag, TagInput, TagName
+from newscms.errors import DuplicateError, NotFoundError, ValidationError
+from newscms.store._base import Repository, as_uuid, expect
+from newscms.store._errors import translated
+from newscms.store.keys import tag_locale
+from newscms.utils.locales import fallback_chain, normalize_locale
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+
+__all__ = ["TagRepository"]
+
+_CACHE = "tag_ids"
+
+
+class TagRepository(Repository):
+    """Tags of one unit of work."""
+
+    # -- reads ---------------------------------------------------------------------
+
+    @translated
+    def get(self, tag_id: UUID | str) -> Tag:
+        """The tag with this id, with all its localized names.
+
+        Raises:
+            NotFoundError: no such tag.
+        """
+        tag_id = as_uuid(tag_id, "tag_id")
+        tags = self._load([tag_id])
+        if not tags:
+            raise NotFoundError(f"no tag with id {tag_id}", kind="tag", key=tag_id)
+        return tags[0]
+
+    @translated
+    def get_by_slug(self, slug: str, *, locale: str, kind: str | None = None) -> Tag:
+        """The tag whose slug in ``locale`` is (or was, before a rename or merge) ``slug``.
+
+        Without ``kind`` any kind matches; ``region`` before ``topic`` is not implied, so
+        pass ``kind`` where two kinds share a slug.
+
+        Raises:
+            NotFoundError: no tag has or had this slug.
+        """
+        expect(slug, str, "slug")
+        chain = fallback_chain(
+            tag_locale(normalize_locale(locale)), self.uow.settings.default_locale
+        )
+        ts = self.t.tag_slugs
+        query = select(ts.c.tag_id, ts.c.locale, ts.c.kind).where(
+            ts.c.slug == slug.strip().lower(), ts.c.locale.in_(chain)
+        )
+        if kind is not None:
+            query = query.where(ts.c.kind == kind)
+        rows = self.conn.execute(query).all()
+        if not rows:
+            raise NotFoundError(
+                f"no tag with slug {slug!r} in {locale}", kind="tag", key=(locale, slug)
+            )
+        best = min(rows, key=lambda row: (chain.index(row.locale), row.kind))
+        return self._load([best.tag_id])[0]
+
+    @translated
+    def list(self, *, kind: str | None = None, min_count: int = 0) -> tuple[Tag, ...]:
+        """Every tag (of ``kind``) with its article count, most used first, then by id."""
+        at, tg = self.t.article_tags, self.t.tags
+        count = func.count(at.c.article_id).label("article_count")
+        query = (
+            select(tg.c.id, count)
+            .select_from(tg)
+            .outerjoin(at, at.c.tag_id == tg.c.id)
+            .group_by(tg.c.id)
+            .order_by(count.desc(), tg.c.id)
+        )
+        if kind is not None:
+            query = query.where(tg.c.kind == kind)
+        if min_count:
+            query = query.having(count >= min_count)
+        counts = {row.id: row.article_count for row in self.conn.execute(query)}
+        tags = {tag.id: tag for tag in self._load(list(counts))}
+        return tuple(
+            tags[tag_id].model_copy(update={"article_count": n}) for tag_id, n in counts.items()
+        )
+
+    def _load(self, ids: Sequence[UUID]) -> builtins.list[Tag]:
+        if not ids:
+            return []
+        tg, tn = self.t.tags, self.t.tag_names
+        query = (
+            select(tg.c.id, tg.c.kind, tn.c.locale, tn.c.name, tn.c.slug)
+            .join(tn, tn.c.tag_id == tg.c.id)
+            .where(tg.c.id.in_(list(ids)))
+        )
+        names: dict[UUID, dict[str, TagName]] = defaultdict(dict)
+        kinds: dict[UUID, str] = {}
+        for row in self.conn.execute(query):
+            kinds[row.id] = row.kind
+            names[row.id][row.locale] = TagName.model_construct(name=row.name, slug=row.slug)
+        return [
+            Tag.model_construct(id=i, kind=kinds[i], names=dict(names[i]), article_count=None)
+            for i in ids
+            if i in kinds
+        ]
+
+    # -- writes --------------------------------------------------------------------
+
+    @translated
+    def get_or_create(self, name: str, *, locale: str, kind: str = "topic") -> Tag:
+        """The tag of ``kind`` named ``name`` in ``locale``, created if it does not exist.
+
+        Two writers creating the same tag at once get the same tag. A name that matches
+        a renamed or merged tag's old slug returns that tag.
+        """
+        spec = TagInput(name=name, kind=kind, locale=locale)
+        with self.uow.atomic():
+            (tag_id,) = self.resolve([spec], locale=normalize_locale(locale))
+        return self._load([tag_id])[0]
+
+    @translated
+    def set_name(self, tag_id: UUID | str, name: str, *, locale: str) -> Tag:
+        """Give the tag ``name`` in ``locale``: a rename, or a new translation of the tag.
+
+        The previous slug in that locale keeps resolving to this tag.
+
+        Raises:
+            NotFoundError: no such tag.
+            DuplicateError: another tag of the same kind already uses that slug.
+        """
+        tag = self.get(tag_id)
+        checked = TagInput(name=name, kind=tag.kind, locale=locale)
+        assert checked.name is not None
+        assert checked.locale is not None
+        loc = tag_locale(checked.locale)
+        slug = self.uow.settings.slugifier(checked.name, loc)
+        ts, tn = self.t.tag_slugs, self.t.tag_names
+        with self.uow.atomic():
+            owner = self.conn.scalar(
+                select(ts.c.tag_id).where(
+                    ts.c.kind == tag.kind, ts.c.locale == loc, ts.c.slug == slug
+                )
+            )
+            if owner is not None and owner != tag.id:
+                raise DuplicateError(
+                    f"another {tag.kind} tag already uses the slug {slug!r} in {loc}; "
+                    "merge the two tags instead"
+                )
+            if owner is None:
+                self.conn.execute(
+                    insert(ts).values(kind=tag.kind, locale=loc, slug=slug, tag_id=tag.id)
+                )
+            values = {"name": checked.name, "slug": slug}
+            changed = self.conn.execute(
+                update(tn).where(tn.c.tag_id == tag.id, tn.c.locale == loc).values(**values)
+            )
+            if changed.rowcount == 0:
+                self.conn.execute(insert(tn).values(tag_id=tag.id, locale=loc, **values))
+        self.uow.cache.pop(_CACHE, None)
+        return self.get(tag.id)
+
+    @translated
+    def merge(self, source_id: UUID | str, into_id: UUID | str) -> Tag:
+        """Fold tag ``source_id`` into ``into_id``: articles move over, old slugs resolve.
+
+        An article carrying both keeps one, at the better of the two positions; names
+        the target lacks are taken from the source. The source tag is then deleted.
+
+        Raises:
+            NotFoundError: either tag does not exist.
+            ValidationError: a tag cannot be merged into itself.
+        """
+        source = self.get(source_id)
+        into = self.get(into_id)
+        if source.id == into.id:
+            raise ValidationError("a tag cannot be merged into itself", field="into_id")
+        at, ts, tn, tg = self.t.article_tags, self.t.tag_slugs, self.t.tag_names, self.t.tags
+        with self.uow.atomic():
+            both = select(at.c.article_id).where(at.c.tag_id == into.id).scalar_subquery()
+            shared = self.conn.execute(
+                select(at.c.article_id, at.c.position).where(
+                    at.c.tag_id == source.id, at.c.article_id.in_(both)
+                )
+            ).all()
+            for article_id, position in shared:
+                self.conn.execute(
+                    update(at)
+                    .where(
+                        at.c.article_id == article_id,
+                        at.c.tag_id == into.id,
+                        at.c.position > position,
+                    )
+                    .values(position=position)
+                )
+            self.conn.execute(delete(at).where(at.c.tag_id == source.id, at.c.article_id.in_(both)))
+            self.conn.execute(update(at).where(at.c.tag_id == source.id).values(tag_id=into.id))
+            self.conn.execute(update(ts).where(ts.c.tag_id == source.id).values(tag_id=into.id))
+            for locale, tag_name in source.names.items():
+                if locale not in into.names:
+                    self.conn.execute(
+                        insert(tn).values(
+                            tag_id=into.id, locale=locale, name=tag_name.name, slug=tag_name.slug
+                        )
+                    )
+            self.conn.execute(delete(tg).where(tg.c.id == source.id))
+        self.uow.cache.pop(_CACHE, None)
+        return self.get(into.id)
+
+    @translated
+    def delete_unused(self) -> int:
+        """Delete every tag no article carries; returns how many were deleted."""
+        at, tg = self.t.article_tags, self.t.tags
+        with self.uow.atomic():
+            result = self.conn.execute(delete(tg).where(~exists().where(at.c.tag_id == tg.c.id)))
+        self.uow.cache.pop(_CACHE, None)
+        return int(result.rowcount)
+
+    # -- used by the article repository ---------------------------------------------
+
+    def resolve(self, specs: Iterable[TagInput], *, locale: str) -> builtins.list[UUID]:
+        """Tag ids for ``specs`` in order, creating missing tags; repeats collapse.
+
+        Names are looked up in the spec's locale or ``locale``; lookups are cached for
+        the rest of the transaction, which makes bulk imports cheap.
+        """
+        cache: dict[tuple[str, str, str], UUID] = self.uow.cache.setdefault(_CACHE, {})
+        wanted: builtins.list[UUID | tuple[str, str, str]] = []
+        missing: dict[tuple[str, str, str], str] = {}
+        for spec in specs:
+            if spec.id is not None:
+                wanted.append(spec.id)
+                continue
+            assert spec.name is not None
+            loc = tag_locale(spec.locale or locale)
+            key = (spec.kind, loc, self.uow.settings.slugifier(spec.name, loc))
+            wanted.append(key)
+            if key not in cache:
+                missing.setdefault(key, spec.name)
+        if missing:
+            cache.update(self._lookup(missing))
+            for key, name in missing.items():
+                if key not in cache:
+                    cache[key] = self._create(key, name)
+        self._check_ids_exist([item for item in wanted if isinstance(item, UUID)])
+        ids = [item if isinstance(item, UUID) else cache[item] for item in wanted]
+        return builtins.list(dict.fromkeys(ids))
+
+    def _lookup(
+        self, keys: Iterable[tuple[str, str, str]], *, lock: bool = False
+    ) -> dict[Any, UUID]:
+        ts = self.t.tag_slugs
+        keys = set(keys)
+        query = select(ts.c.kind, ts.c.locale, ts.c.slug, ts.c.tag_id).where(
+            ts.c.slug.in_({slug for _, _, slug in keys})
+        )
+        if lock:  # see rows committed after this transaction's snapshot (MySQL)
+            query = query.with_for_update(read=True)
+        found: dict[tuple[str, str, str], UUID] = {}
+        for row in self.conn.execute(query):
+            key = (row.kind, row.locale, row.slug)
+            if key in keys:
+                found[key] = row.tag_id
+        return found
+
+    def _create(self, key: tuple[str, str, str], name: str) -> UUID:
+        kind, locale, slug = key
+        tag_id = uuid4()
+        try:
+            with self.uow.retryable_insert():
+                self.conn.execute(
+                    insert(self.t.tags).values(id=tag_id, kind=kind, created_at=self.uow.now())
+                )
+                self.conn.execute(
+                    insert(self.t.tag_slugs).values(
+                        kind=kind, locale=locale, slug=slug, tag_id=tag_id
+                    )
+                )
+                self.conn.execute(
+                    insert(self.t.tag_names).values(
+                        tag_id=tag_id, locale=locale, name=name, slug=slug
+                    )
+                )
+        except sa_exc.IntegrityError:
+            # A concurrent writer created the same tag first: use theirs.
+            theirs = self._lookup([key], lock=True).get(key)
+            if theirs is None:
+                raise
+            return theirs
+        return tag_id
+
+    def _check_ids_exist(self, ids: Sequence[UUID]) -> None:
+        known: set[UUID] = self.uow.cache.setdefault("known_tag_ids", set())
+        unknown = set(ids) - known
+        if not unknown:
+            return
+        tg = self.t.tags
+        found = set(self.conn.scalars(select(tg.c.id).where(tg.c.id.in_(unknown))))
+        if missing := unknown - found:
+            missing_id = sorted(missing)[0]
+            raise NotFoundError(f"no tag with id {missing_id}", kind="tag", key=missing_id)
+        known.update(found)

@@ -1,0 +1,71 @@
+"""Column types that behave the same on SQLite, PostgreSQL and MariaDB/MySQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy.dialects import mysql
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from newscms.errors import NaiveDatetimeError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
+
+__all__ = ["JSONData", "Key", "LongText", "UTCDateTime"]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time: aware datetimes in, aware UTC datetimes out; naive ones refused.
+
+    PostgreSQL stores ``timestamptz``; MariaDB/MySQL ``DATETIME(6)`` and SQLite text,
+    both holding UTC wall time, so ordering and comparison work on every backend.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """Pick each backend's native moment type."""
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(DateTime(timezone=True))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive values; send UTC (as wall time where the column has no zone)."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError("naive datetimes cannot be stored; attach a time zone")
+        value = value.astimezone(UTC)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Hand back aware UTC datetimes whatever the backend stored."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def Key(length: int) -> String:
+    """A short string compared byte for byte (slugs, keys): binary collation on MySQL.
+
+    MariaDB's default collations are case- and accent-insensitive, which would make
+    ``café`` and ``cafe`` the same slug; elsewhere plain ``VARCHAR`` already compares exactly.
+    """
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
+
+
+LongText: TypeEngine[str] = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+"""Article bodies: MySQL's ``TEXT`` stops at 64 KB, ``MEDIUMTEXT`` holds 16 MB."""
+
+JSONData: TypeEngine[Any] = JSON()
+"""Small structured values (bylines, provenance) stored as JSON on every backend."""

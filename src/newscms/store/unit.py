@@ -1,0 +1,80 @@
+"""A unit of work: one connection, one transaction, and the repositories that use it."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from newscms.store.articles import ArticleRepository
+from newscms.store.relations import RelationRepository
+from newscms.store.tags import TagRepository
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from datetime import datetime
+
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from newscms.store.cursor import CursorCodec
+    from newscms.store.store import StoreSettings
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """The repositories of one transaction: ``articles``, ``tags`` and ``relations``.
+
+    Each write method runs in a savepoint of its own, so a refused write leaves the
+    transaction exactly as it was, even inside a host application's transaction.
+    """
+
+    def __init__(
+        self,
+        settings: StoreSettings,
+        connection: Connection,
+        cursors: CursorCodec,
+        *,
+        host_session: Session | Connection | None = None,
+    ) -> None:
+        self.settings = settings
+        self.connection = connection
+        self.cursors = cursors
+        self.host_session = host_session
+        self.tags = TagRepository(self)
+        self.relations = RelationRepository(self)
+        self.articles = ArticleRepository(self)
+        # Values every write of this transaction may reuse (tag ids by slug, ...).
+        self.cache: dict[Any, Any] = {}
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
+        return self.connection.dialect.name
+
+    def now(self) -> datetime:
+        """The store clock's current moment (aware, UTC)."""
+        return self.settings.now()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Run a block in a savepoint: it all happens or none of it does."""
+        with self.connection.begin_nested():
+            try:
+                yield
+            except BaseException:
+                self.cache.clear()  # cached ids may name rows the rollback removed
+                raise
+
+    @contextmanager
+    def retryable_insert(self) -> Iterator[None]:
+        """A savepoint around an insert that may lose a race to a concurrent writer.
+
+        SQLite has a single writer and this transaction already holds the lock, so its
+        checks cannot be overtaken and the savepoint is skipped there.
+        """
+        if self.dialect == "sqlite":
+            yield
+            return
+        with self.connection.begin_nested():
+            yield

@@ -1,0 +1,142 @@
+"""Article body HTML: sanitize with nh3, turn into plain text, build from paragraphs.
+
+A body is stored only after ``sanitize_html``: no scripts, event handlers, styles,
+iframes or ``javascript:`` URLs, but the structure a story needs (paragraphs, headings,
+links, emphasis, quotes, lists, figures, tables) is kept. The allow-list is data, below.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+import nh3
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "html_to_text",
+    "paragraphs_to_html",
+    "sanitize_html",
+    "word_count",
+]
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+        "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr",
+        "i", "img", "ins", "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong",
+        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
+        "ul",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "hreflang", "title"}),
+    "abbr": frozenset({"title"}),
+    "blockquote": frozenset({"cite"}),
+    "del": frozenset({"cite", "datetime"}),
+    "img": frozenset({"alt", "height", "src", "title", "width"}),
+    "ins": frozenset({"cite", "datetime"}),
+    "ol": frozenset({"start", "reversed"}),
+    "q": frozenset({"cite"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
+    "time": frozenset({"datetime"}),
+}
+
+_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(_URL_SCHEMES),
+    strip_comments=True,
+    link_rel="noopener noreferrer",
+    clean_content_tags={"script", "style"},
+)
+
+_BLOCKS = frozenset(
+    {"p", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption",
+     "table", "tr", "dt", "dd", "hr", "ul", "ol", "dl", "div"}
+)  # fmt: skip
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_WORD = re.compile("\\w+(?:[-'\u2019]\\w+)*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def sanitize_html(fragment: str) -> str:
+    """Return ``fragment`` with everything unsafe removed and the story structure kept.
+
+    Control characters that XML cannot carry (NUL and friends) are dropped too, so a
+    sanitized body always fits in a feed or a ninjs document.
+    """
+    cleaned = _CLEANER.clean(_strip_controls(fragment))
+    return cleaned.strip()
+
+
+def _strip_controls(text: str) -> str:
+    """Drop C0 controls except tab/newline/carriage return (XML 1.0 forbids them)."""
+    return text.translate(_CONTROL_TABLE)
+
+
+_CONTROL_TABLE = {code: None for code in range(32) if code not in (9, 10, 13)} | {
+    0xFFFE: None,
+    0xFFFF: None,
+}
+
+
+class _TextExtractor(HTMLParser):
+    """Collect text, putting a blank line between block elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._current: list[str] = []
+
+    def _flush(self) -> None:
+        text = _SPACE.sub(" ", "".join(self._current)).strip()
+        text = re.sub(r" ?\n ?", "\n", text)
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+        elif tag == "br":
+            self._current.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._current.append(data.replace("\n", " "))
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: one paragraph per block, separated by a blank line."""
+    parser = _TextExtractor()
+    parser.feed(fragment)
+    parser.close()
+    parser._flush()
+    return "\n\n".join(parser.blocks)
+
+
+def paragraphs_to_html(paragraphs: Iterable[str]) -> str:
+    """Build a body from plain-text paragraphs, escaping them (``<p>…</p>`` each)."""
+    return "".join(
+        f"<p>{html.escape(text.strip(), quote=False)}</p>" for text in paragraphs if text.strip()
+    )
+
+
+def word_count(text: str) -> int:
+    """Count words in plain text; each CJK character counts as one word (no spaces there)."""
+    cjk = len(_CJK.findall(text))
+    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))

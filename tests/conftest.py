@@ -1,0 +1,205 @@
+"""Shared fixtures: database backends, stores on them, and a controllable clock.
+
+Every store test runs on SQLite, PostgreSQL and MariaDB. Each test session (and each
+xdist worker) creates its own databases and drops them at the end; each test starts
+from empty tables. A server that cannot be reached is skipped locally with the reason,
+and is a failure when ``CI=true``: CI must prove all three backends.
+
+Server URLs come from ``NEWSCMS_TEST_POSTGRES_URL`` and ``NEWSCMS_TEST_MARIADB_URL``
+(defaults: the local servers described in DEVELOPERS.md).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.engine import make_url
+
+from newscms.store import Store, build_tables, create_engine
+
+POSTGRES_URL = os.environ.get(
+    "NEWSCMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+MARIADB_URL = os.environ.get("NEWSCMS_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ("sqlite", "postgresql", "mariadb")
+
+# Tables in the order their rows can be deleted (children first).
+_CLEAN_ORDER = (
+    "relations",
+    "article_tags",
+    "tag_slugs",
+    "tag_names",
+    "tags",
+    "article_people",
+    "article_slugs",
+    "articles",
+)
+
+
+def _unreachable(backend: str, error: Exception) -> None:
+    reason = f"{backend} is unreachable: {str(error).splitlines()[0]}"
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true requires every backend)", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class Server:
+    """A database server on which tests create and drop throwaway databases."""
+
+    backend: str
+    admin_url: str
+    created: list[str] = field(default_factory=list)
+
+    def create_database(self) -> str:
+        """Create an empty database and return its URL."""
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"newscms_t_{worker}_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                if self.backend == "postgresql":
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                else:
+                    conn.execute(
+                        text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+                    )
+        finally:
+            admin.dispose()
+        self.created.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        """Drop every database this server object created."""
+        admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                for name in self.created:
+                    if self.backend == "postgresql":
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                    else:
+                        conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        finally:
+            admin.dispose()
+        self.created.clear()
+
+
+class SQLiteServer(Server):
+    """SQLite "server": databases are files in a temporary directory."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__("sqlite", "")
+        self.directory = directory
+
+    def create_database(self) -> str:
+        return f"sqlite:///{self.directory / f'{uuid.uuid4().hex[:10]}.db'}"
+
+    def drop_all(self) -> None:
+        """Files vanish with the temporary directory."""
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Server]]:
+    """The three backends' servers; databases they create are dropped at the end."""
+    result: dict[str, Server] = {
+        "sqlite": SQLiteServer(tmp_path_factory.mktemp("sqlite")),
+        "postgresql": Server("postgresql", POSTGRES_URL),
+        "mariadb": Server("mariadb", MARIADB_URL),
+    }
+    yield result
+    for server in result.values():
+        server.drop_all()
+
+
+def _reachable(server: Server) -> None:
+    if server.backend == "sqlite":
+        return
+    engine = create_engine(server.admin_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as error:  # any driver or network failure means "unreachable"
+        _unreachable(server.backend, error)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_for(servers: dict[str, Server]) -> Iterator[object]:
+    """Return a function giving a reachable server for a backend (skips or fails if not)."""
+    checked: set[str] = set()
+
+    def get(backend: str) -> Server:
+        server = servers[backend]
+        if backend not in checked:
+            _reachable(server)
+            checked.add(backend)
+        return server
+
+    yield get
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_engine(request: pytest.FixtureRequest, server_for) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """One migrated database per backend for the whole session (cleaned per test)."""
+    server = server_for(request.param)
+    engine = create_engine(server.create_database())
+    Store(engine, check_schema=False).migrate()
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class FakeClock:
+    """A clock tests move by hand; starts at a fixed, known moment."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 1, 15, 12, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock forward and return the new moment."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A controllable clock injected into the store."""
+    return FakeClock()
+
+
+def clean_tables(engine: Engine, prefix: str = "newscms_") -> None:
+    """Delete every content row (keeping the schema, its version and the cursor secret)."""
+    tables = build_tables(prefix)
+    with engine.begin() as conn:
+        for name in _CLEAN_ORDER:
+            conn.execute(delete(getattr(tables, name)))
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """A migrated database with empty tables, on each backend in turn."""
+    clean_tables(migrated_engine)
+    yield migrated_engine
+
+
+@pytest.fixture
+def store(engine: Engine, clock: FakeClock) -> Store:
+    """A ``Store`` on an empty, migrated database with a controllable clock."""
+    return Store(engine, clock=clock)
+
+
+@pytest.fixture
+def backend(engine: Engine) -> str:
+    """The name of the backend the current test runs on."""
+    return "mariadb" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
