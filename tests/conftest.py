@@ -69,9 +69,8 @@ class Server:
                 if self.backend == "postgresql":
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 else:
-                    conn.execute(
-                        text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-                    )
+                    charset = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                    conn.execute(text(f"CREATE DATABASE `{name}` {charset}"))
         finally:
             admin.dispose()
         self.created.append(name)
@@ -133,7 +132,7 @@ def _reachable(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_for(servers: dict[str, Server]) -> Iterator[object]:
+def server_for(servers: dict[str, Server]) -> object:
     """Return a function giving a reachable server for a backend (skips or fails if not)."""
     checked: set[str] = set()
 
@@ -144,7 +143,7 @@ def server_for(servers: dict[str, Server]) -> Iterator[object]:
             checked.add(backend)
         return server
 
-    yield get
+    return get
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -187,10 +186,10 @@ def clean_tables(engine: Engine, prefix: str = "newscms_") -> None:
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Iterator[Engine]:
+def engine(migrated_engine: Engine) -> Engine:
     """A migrated database with empty tables, on each backend in turn."""
     clean_tables(migrated_engine)
-    yield migrated_engine
+    return migrated_engine
 
 
 @pytest.fixture

@@ -1,0 +1,71 @@
+"""What every ``newscms`` command shares: the store it works on, output, and error handling.
+
+Commands stay thin: they parse options, call one public function and print its result.
+Errors newscms raises on purpose print one line on stderr and exit with status 1; no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+from rich.console import Console
+
+from newscms.errors import NewsCMSError
+
+if TYPE_CHECKING:
+    from newscms.store import Store
+
+__all__ = ["CliContext", "NewsCMSGroup", "emit_json", "fail", "pass_context"]
+
+DATABASE_ENV = "NEWSCMS_DATABASE_URL"
+
+
+@dataclass
+class CliContext:
+    """Options given before the command, and the store made from them on first use."""
+
+    database_url: str
+    prefix: str
+    console: Console = field(default_factory=lambda: Console(highlight=False))
+    errors: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _store: Store | None = None
+
+    def store(self, *, check_schema: bool = True) -> Store:
+        """The ``Store`` for ``--db`` (created once per command run)."""
+        if self._store is None:
+            from newscms.store import Store
+
+            self._store = Store(self.database_url, prefix=self.prefix, check_schema=check_schema)
+        return self._store
+
+
+pass_context = click.make_pass_decorator(CliContext)
+
+
+def emit_json(value: Any) -> None:
+    """Print ``value`` as JSON on stdout: UTF-8, stable key order, one document."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def fail(message: str, *, status: int = 1) -> NoReturn:
+    """Print ``error: message`` on stderr and exit with ``status``."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+class NewsCMSGroup(click.Group):
+    """A click group that turns newscms errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; report expected failures without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except NewsCMSError as error:
+            fail(str(error))
+        except KeyboardInterrupt:
+            fail("interrupted", status=130)

@@ -1,0 +1,46 @@
+"""``newscms init`` and ``newscms migrate``: create and upgrade the newscms tables."""
+
+from __future__ import annotations
+
+import click
+
+from newscms.cli._common import CliContext, emit_json, fail, pass_context
+
+__all__ = ["init", "migrate"]
+
+
+@click.command()
+@pass_context
+def init(ctx: CliContext) -> None:
+    """Create the newscms tables in the database (safe to run again)."""
+    store = ctx.store(check_schema=False)
+    store.migrate()
+    status = store.schema_status()
+    ctx.console.print(
+        f"newscms tables ready in {store.engine.url.render_as_string()} (schema {status.current})"
+    )
+
+
+@click.command()
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@click.option("--check", is_flag=True, help="Only report; exit 1 when the schema is behind.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@pass_context
+def migrate(ctx: CliContext, *, revision: str, check: bool, as_json: bool) -> None:
+    """Upgrade the newscms tables to the newest schema (or to --revision)."""
+    store = ctx.store(check_schema=False)
+    before = store.schema_status()
+    if not check:
+        store.migrate(revision)
+    after = store.schema_status()
+    if as_json:
+        emit_json({"before": before.current, "current": after.current, "head": after.head})
+    elif check:
+        click.echo(f"schema {after.current or 'absent'}, newest {after.head}")
+    elif before.current == after.current:
+        click.echo(f"schema already at {after.current}")
+    else:
+        click.echo(f"schema upgraded from {before.current or 'nothing'} to {after.current}")
+    if check and not after.up_to_date:
+        behind = f"{after.current or 'absent'} < {after.head}"
+        fail(f"the schema is behind ({behind}); run `newscms migrate`")
