@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
-from newscms.errors import ValidationError
+import pydantic
+
+from newscms.domain._base import Identifier
+from newscms.errors import LocaleError, ValidationError
+from newscms.utils.locales import normalize_locale
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -13,11 +18,22 @@ if TYPE_CHECKING:
     from newscms.store.tables import Tables
     from newscms.store.unit import UnitOfWork
 
-__all__ = ["Repository", "as_uuid", "expect"]
+__all__ = [
+    "Repository",
+    "as_kind",
+    "as_locale",
+    "as_uuid",
+    "as_version",
+    "check_limit",
+    "expect",
+    "expect_items",
+]
 
 T = TypeVar("T")
 
 MAX_PAGE = 200
+
+_KIND: pydantic.TypeAdapter[str] = pydantic.TypeAdapter(Identifier)
 
 
 class Repository:
@@ -37,6 +53,42 @@ def expect(value: object, kind: type[T], field: str) -> T:
     """Return ``value`` if it is a ``kind``, else raise a ``ValidationError`` naming ``field``."""
     if not isinstance(value, kind):
         raise ValidationError(f"expected {kind.__name__}, got {type(value).__name__}", field=field)
+    return value
+
+
+def expect_items(values: object, field: str) -> list[object]:
+    """The items of a list, tuple or other iterable (a string is refused, not split up)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValidationError(f"expected a list, got {type(values).__name__}", field=field)
+    return list(values)
+
+
+def as_locale(value: object, field: str) -> str:
+    """A locale in its canonical BCP 47 spelling; anything else is a ``LocaleError``."""
+    if not isinstance(value, str):  # checked first: the normalizer's cache needs a string
+        raise LocaleError(
+            f"a locale must be a string like 'en' or 'it-IT', not {value!r}", field=field
+        )
+    try:
+        return normalize_locale(value)
+    except LocaleError as exc:
+        raise LocaleError(exc.message, field=field) from None
+
+
+def as_kind(value: object, field: str) -> str:
+    """A tag or relation kind (``"region"``, ``"see_also"``) checked as the domain checks it."""
+    try:
+        return _KIND.validate_python(value)
+    except pydantic.ValidationError as exc:
+        raise ValidationError.from_pydantic(exc, prefix=field) from None
+
+
+def as_version(value: object, field: str = "expected_version") -> int | None:
+    """An expected version (a positive integer), or ``None`` when the caller gives none."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValidationError("must be a positive integer (the version you read)", field=field)
     return value
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -25,7 +26,13 @@ __all__ = ["translate_errors", "translated"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_MISSING_TABLE = ("no such table", "doesn't exist", "does not exist", "undefinedtable")
+# A table or column of newscms's schema is missing, as SQLite, PostgreSQL and MariaDB say
+# it. Only these: a missing database, savepoint or function is no reason to migrate.
+_MISSING_SCHEMA = re.compile(
+    r"no such (table|column)|(relation|column) \S+ does not exist"
+    r"|table \S+ doesn't exist|unknown column",
+    re.IGNORECASE,
+)
 _DUPLICATE = ("unique", "duplicate")
 
 
@@ -46,7 +53,7 @@ def translate_errors() -> Iterator[None]:
         raise kind(f"the database refused the write: {detail}") from error
     except (sa_exc.ProgrammingError, sa_exc.OperationalError) as error:
         detail = _describe(error)
-        if any(marker in detail.lower() for marker in _MISSING_TABLE):
+        if _MISSING_SCHEMA.search(detail):
             raise SchemaError(
                 f"the newscms tables are missing ({detail}); run `newscms migrate` "
                 "or call store.migrate()"
@@ -56,6 +63,12 @@ def translate_errors() -> Iterator[None]:
         raise ValidationError(f"the database refused a value: {_describe(error)}") from error
     except sa_exc.DBAPIError as error:
         raise StoreError(f"the database failed: {_describe(error)}") from error
+    except sa_exc.StatementError as error:
+        # A column type refused a value before it was sent (a naive datetime, ...):
+        # that refusal is already a newscms error, so it goes out as it is.
+        if isinstance(error.orig, NewsCMSError):
+            raise error.orig from None
+        raise StoreError(f"the database layer failed: {error}") from error
     except sa_exc.SQLAlchemyError as error:
         raise StoreError(f"the database layer failed: {error}") from error
 

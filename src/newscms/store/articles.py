@@ -17,17 +17,31 @@ from uuid import UUID, uuid4
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
 from sqlalchemy import exc as sa_exc
 
-from newscms.domain.article import Article, ArticleDraft, ArticlePatch, Person
+from newscms.domain.article import Article, ArticleDraft, ArticlePatch, Person, SourceRef
 from newscms.domain.page import Page
 from newscms.domain.status import Status, is_public_status, listed_at
-from newscms.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
-from newscms.store._base import Repository, as_uuid, check_limit, expect
+from newscms.errors import (
+    ConflictError,
+    DuplicateError,
+    NaiveDatetimeError,
+    NotFoundError,
+    ValidationError,
+)
+from newscms.store._base import (
+    Repository,
+    as_kind,
+    as_locale,
+    as_uuid,
+    as_version,
+    check_limit,
+    expect,
+    expect_items,
+)
 from newscms.store._errors import translated
 from newscms.store.cursor import query_fingerprint
 from newscms.store.keys import source_key, title_key, url_key
 from newscms.store.loading import loader_for
 from newscms.store.relations import MatchKeys
-from newscms.utils.locales import normalize_locale
 from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:
@@ -37,7 +51,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Row
     from sqlalchemy.sql import ColumnElement, Select
 
-    from newscms.domain.article import SourceRef
     from newscms.store.loading import ArticleLoader
 
 __all__ = ["ArticleFilter", "ArticleRepository"]
@@ -97,7 +110,7 @@ class ArticleRepository(Repository):
         Raises:
             NotFoundError: no article has or had this slug in this locale.
         """
-        locale = normalize_locale(locale)
+        locale = as_locale(locale, "locale")
         expect(slug, str, "slug")
         a, s = self.t.articles, self.t.article_slugs
         query = (
@@ -115,6 +128,7 @@ class ArticleRepository(Repository):
     @translated
     def find_by_source(self, source: SourceRef) -> Article | None:
         """The article imported from ``source`` (same format and locator), if any."""
+        expect(source, SourceRef, "source")
         a = self.t.articles
         key = source_key(source.format, source.locator)
         found = self._load(select(a).where(a.c.source_key == key), public=False)
@@ -198,14 +212,19 @@ class ArticleRepository(Repository):
             ("published_after", published_after),
             ("published_before", published_before),
         ):
-            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+            if value is not None and not isinstance(value, datetime):
                 raise ValidationError("must be a timezone-aware datetime", field=name)
+            if value is not None and value.utcoffset() is None:
+                raise NaiveDatetimeError(
+                    "a naive datetime was given; attach a time zone (for example tzinfo=UTC)",
+                    field=name,
+                )
         return ArticleFilter(
-            locale=normalize_locale(locale) if locale is not None else None,
+            locale=as_locale(locale, "locale") if locale is not None else None,
             status=status,
             public=bool(public),
             tag=as_uuid(tag, "tag") if tag is not None else None,
-            tag_kind=expect(tag_kind, str, "tag_kind") if tag_kind is not None else None,
+            tag_kind=as_kind(tag_kind, "tag_kind") if tag_kind is not None else None,
             person=slugify(expect(person, str, "person"), max_length=SLUG_MAX) if person else None,
             published_after=published_after,
             published_before=published_before,
@@ -255,10 +274,13 @@ class ArticleRepository(Repository):
             conditions.append(a.c.published_at < f.published_before)
         if f.tag_kind is not None:
             tg = self.t.tags
+            # Correlate on the article only: with a tag filter the outer query reads
+            # article_tags too, and auto-correlation would test only the filtered tag.
             conditions.append(
                 exists()
                 .where(at.c.article_id == a.c.id)
                 .where(tg.c.id == at.c.tag_id, tg.c.kind == f.tag_kind)
+                .correlate(a)
             )
         if f.person is not None:
             ap = self.t.article_people
@@ -303,7 +325,7 @@ class ArticleRepository(Repository):
     @translated
     def create_many(self, drafts: Iterable[ArticleDraft]) -> builtins.list[Article]:
         """Store several articles in one savepoint: all of them, or none if one is refused."""
-        drafts = [expect(d, ArticleDraft, "drafts") for d in drafts]
+        drafts = [expect(d, ArticleDraft, "drafts") for d in expect_items(drafts, "drafts")]
         with self.uow.atomic():
             ids = [self._insert(draft) for draft in drafts]
         a = self.t.articles
@@ -504,7 +526,8 @@ class ArticleRepository(Repository):
             self._check_version(row, patch.expected_version)
             changes = self._column_changes(row, patch)
             new_slug = self._slug_change(row, patch)
-            if not changes and new_slug is None and patch.tags is None:
+            tag_ids = self._tag_change(row, patch)
+            if not changes and new_slug is None and tag_ids is None:
                 return self.get(article_id)
             self._write_row(row, patch.expected_version, changes)
             if new_slug is not None:
@@ -515,9 +538,8 @@ class ArticleRepository(Repository):
                 self.conn.execute(delete(ap).where(ap.c.article_id == article_id))
                 self._write_people(article_id, patch.byline)
             at = self.t.article_tags
-            if patch.tags is not None:
+            if tag_ids is not None:
                 self.conn.execute(delete(at).where(at.c.article_id == article_id))
-                tag_ids = self.uow.tags.resolve(patch.tags, locale=row.locale)
                 self._write_tags(article_id, tag_ids, current.is_public, current.listed_at)
             elif {"listed_at", "is_public"} & changes.keys():
                 self.conn.execute(
@@ -529,9 +551,12 @@ class ArticleRepository(Repository):
                 self.uow.relations.resolve_pending(_match_keys(self._row(article_id)))
         return self.get(article_id)
 
-    def _row(self, article_id: UUID) -> Row[Any]:
+    def _row(self, article_id: UUID, *, lock: bool = False) -> Row[Any]:
         a = self.t.articles
-        row = self.conn.execute(select(a).where(a.c.id == article_id)).first()
+        query = select(a).where(a.c.id == article_id)
+        if lock:  # a locking read sees the latest commit, not this transaction's snapshot
+            query = query.with_for_update(read=True)
+        row = self.conn.execute(query).first()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
         return row
@@ -591,10 +616,26 @@ class ArticleRepository(Repository):
         never_published = row.first_published_at is None and row.status == Status.DRAFT.value
         if patch.regenerate_slug or (headline_changed and never_published):
             base = self._derive_slug(patch.headline or row.headline, row.locale)
-            if base == row.slug or _SUFFIX.sub("", row.slug) == base:
+            # "x-2" already says "x" when it was numbered from "x", but "top-10" derived
+            # from "Top 10" does not say "Top": compare with the old headline's slug too.
+            numbered = _SUFFIX.sub("", row.slug) == base
+            if base == row.slug or (
+                numbered and self._derive_slug(row.headline, row.locale) == base
+            ):
                 return None  # the slug already says this headline
             return self._free_slug(row.locale, base, row.id, locked=False)
         return None
+
+    def _tag_change(self, row: Row[Any], patch: ArticlePatch) -> builtins.list[UUID] | None:
+        """The tag ids ``patch`` gives the article, or ``None`` when its tags stay as they are."""
+        if patch.tags is None:
+            return None
+        tag_ids = self.uow.tags.resolve(patch.tags, locale=row.locale)
+        at = self.t.article_tags
+        current = self.conn.scalars(
+            select(at.c.tag_id).where(at.c.article_id == row.id).order_by(at.c.position)
+        ).all()
+        return None if list(current) == tag_ids else tag_ids
 
     def _write_row(self, row: Row[Any], expected: int, changes: dict[str, Any]) -> None:
         a = self.t.articles
@@ -604,8 +645,15 @@ class ArticleRepository(Repository):
             .values(**changes, version=expected + 1, updated_at=self.uow.now())
         )
         if result.rowcount == 0:
-            current = self._row(row.id)
+            # Someone saved the article since it was read: never go on as if it were ours.
+            current = self._row(row.id, lock=True)
             self._check_version(current, expected)
+            raise ConflictError(
+                "the article was saved by someone else in the meantime; reload it and apply "
+                "your change again",
+                current_version=current.version,
+                expected_version=expected,
+            )
 
     def _reslug(self, row: Row[Any], slug: str) -> None:
         a = self.t.articles
@@ -627,6 +675,7 @@ class ArticleRepository(Repository):
             ConflictError: ``expected_version`` is given and no longer current.
         """
         article_id = as_uuid(article_id, "article_id")
+        expected_version = as_version(expected_version)
         with self.uow.atomic():
             row = self._row(article_id)
             self._check_version(row, expected_version)
@@ -654,6 +703,7 @@ class ArticleRepository(Repository):
             ConflictError: ``expected_version`` is given and no longer current.
         """
         article_id = as_uuid(article_id, "article_id")
+        expected_version = as_version(expected_version)
         a = self.t.articles
         with self.uow.atomic():
             row = self._row(article_id)

@@ -17,7 +17,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from newscms.domain.relation import PendingTarget, Relation, RelationDraft
 from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
-from newscms.store._base import Repository, as_uuid, check_limit, expect
+from newscms.store._base import Repository, as_uuid, check_limit, expect, expect_items
 from newscms.store._errors import translated
 from newscms.store.keys import title_key, url_key
 from newscms.store.loading import article_ref, loader_for
@@ -196,7 +196,9 @@ class RelationRepository(Repository):
             ValidationError: the ids are not exactly the article's relations.
         """
         source = self._article_row(as_uuid(source_id, "source_id"))
-        order = [as_uuid(value, "relation_ids") for value in relation_ids]
+        order = [
+            as_uuid(value, "relation_ids") for value in expect_items(relation_ids, "relation_ids")
+        ]
         r = self.t.relations
         current = set(self.conn.scalars(select(r.c.id).where(r.c.source_id == source.id)))
         if len(order) != len(set(order)) or set(order) != current:

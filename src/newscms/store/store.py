@@ -180,6 +180,11 @@ class Store:
         with translate_errors(), self.engine.connect() as plain:
             begin = "DEFERRED" if readonly else "IMMEDIATE"
             connection = plain.execution_options(newscms_sqlite_begin=begin)
+            if connection.dialect.name in ("mysql", "mariadb"):
+                # InnoDB's default REPEATABLE READ hides rows a concurrent writer committed
+                # (the tag or slug it just won a race for); newscms relies on READ COMMITTED,
+                # PostgreSQL's default, to see them.
+                connection = connection.execution_options(isolation_level="READ COMMITTED")
             with connection.begin():
                 self._ensure_ready(connection)
                 yield UnitOfWork(self.settings, connection, self.cursors)
@@ -190,6 +195,11 @@ class Store:
         newscms writes through the session's connection and never commits: the host
         does, for its tables and newscms's at once.
         """
+        if not isinstance(session, Session | Connection):
+            raise ValidationError(
+                f"expected a SQLAlchemy Session or Connection, got {type(session).__name__}",
+                field="session",
+            )
         with translate_errors():
             connection = session.connection() if isinstance(session, Session) else session
             self._ensure_ready(connection)

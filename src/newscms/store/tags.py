@@ -12,10 +12,10 @@ from sqlalchemy import exc as sa_exc
 
 from newscms.domain.tag import Tag, TagInput, TagName
 from newscms.errors import DuplicateError, NotFoundError, ValidationError
-from newscms.store._base import Repository, as_uuid, expect
+from newscms.store._base import Repository, as_kind, as_locale, as_uuid, expect
 from newscms.store._errors import translated
 from newscms.store.keys import tag_locale
-from newscms.utils.locales import fallback_chain, normalize_locale
+from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["TagRepository"]
 
 _CACHE = "tag_ids"
+_KNOWN = "known_tag_ids"
 
 
 class TagRepository(Repository):
@@ -56,14 +57,14 @@ class TagRepository(Repository):
         """
         expect(slug, str, "slug")
         chain = fallback_chain(
-            tag_locale(normalize_locale(locale)), self.uow.settings.default_locale
+            tag_locale(as_locale(locale, "locale")), self.uow.settings.default_locale
         )
         ts = self.t.tag_slugs
         query = select(ts.c.tag_id, ts.c.locale, ts.c.kind).where(
             ts.c.slug == slug.strip().lower(), ts.c.locale.in_(chain)
         )
         if kind is not None:
-            query = query.where(ts.c.kind == kind)
+            query = query.where(ts.c.kind == as_kind(kind, "kind"))
         rows = self.conn.execute(query).all()
         if not rows:
             raise NotFoundError(
@@ -74,7 +75,14 @@ class TagRepository(Repository):
 
     @translated
     def list(self, *, kind: str | None = None, min_count: int = 0) -> tuple[Tag, ...]:
-        """Every tag (of ``kind``) with its article count, most used first, then by id."""
+        """Every tag (of ``kind``) with its article count, most used first, then by id.
+
+        Raises:
+            ValidationError: ``kind`` is not a kind name or ``min_count`` not a count.
+        """
+        kind = as_kind(kind, "kind") if kind is not None else None
+        if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 0:
+            raise ValidationError("must be a non-negative integer", field="min_count")
         at, tg = self.t.article_tags, self.t.tags
         count = func.count(at.c.article_id).label("article_count")
         query = (
@@ -125,7 +133,7 @@ class TagRepository(Repository):
         """
         spec = TagInput(name=name, kind=kind, locale=locale)
         with self.uow.atomic():
-            (tag_id,) = self.resolve([spec], locale=normalize_locale(locale))
+            (tag_id,) = self.resolve([spec], locale=as_locale(locale, "locale"))
         return self._load([tag_id])[0]
 
     @translated
@@ -180,8 +188,8 @@ class TagRepository(Repository):
             NotFoundError: either tag does not exist.
             ValidationError: a tag cannot be merged into itself.
         """
-        source = self.get(source_id)
-        into = self.get(into_id)
+        source = self.get(as_uuid(source_id, "source_id"))
+        into = self.get(as_uuid(into_id, "into_id"))
         if source.id == into.id:
             raise ValidationError("a tag cannot be merged into itself", field="into_id")
         at, ts, tn, tg = self.t.article_tags, self.t.tag_slugs, self.t.tag_names, self.t.tags
@@ -213,7 +221,7 @@ class TagRepository(Repository):
                         )
                     )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
-        self.uow.cache.pop(_CACHE, None)
+        self._forget_ids()
         return self.get(into.id)
 
     @translated
@@ -222,8 +230,13 @@ class TagRepository(Repository):
         at, tg = self.t.article_tags, self.t.tags
         with self.uow.atomic():
             result = self.conn.execute(delete(tg).where(~exists().where(at.c.tag_id == tg.c.id)))
-        self.uow.cache.pop(_CACHE, None)
+        self._forget_ids()
         return int(result.rowcount)
+
+    def _forget_ids(self) -> None:
+        # Tags were deleted: cached lookups and ids known to exist may name them.
+        self.uow.cache.pop(_CACHE, None)
+        self.uow.cache.pop(_KNOWN, None)
 
     # -- used by the article repository ---------------------------------------------
 
@@ -299,7 +312,7 @@ class TagRepository(Repository):
         return tag_id
 
     def _check_ids_exist(self, ids: Sequence[UUID]) -> None:
-        known: set[UUID] = self.uow.cache.setdefault("known_tag_ids", set())
+        known: set[UUID] = self.uow.cache.setdefault(_KNOWN, set())
         unknown = set(ids) - known
         if not unknown:
             return

@@ -1,0 +1,142 @@
+"""Concurrent writers on the server backends: slugs, tags and versions stay correct."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+import pytest
+
+from newscms.domain import ArticleDraft, ArticlePatch, Status, TagInput
+from newscms.errors import ConflictError
+from newscms.store import Store
+
+pytestmark = pytest.mark.backends
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def server_store(store: Store, backend: str) -> Store:
+    """The store, on PostgreSQL and MariaDB only."""
+    if backend == "sqlite":
+        pytest.skip("SQLite has a single writer: each write transaction waits for the last")
+    return store
+
+
+def race(workers: int, work: Callable[[int], T]) -> list[T | BaseException]:
+    """Run ``work(i)`` in ``workers`` threads released together; results or errors, in order."""
+    barrier = threading.Barrier(workers, timeout=30)
+
+    def run(index: int) -> T | BaseException:
+        barrier.wait()
+        try:
+            return work(index)
+        except Exception as exc:  # collected and judged by the test
+            return exc
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, range(workers)))
+
+
+@pytest.mark.parametrize("workers", [2, 8])
+def test_same_headline_at_once_gives_different_slugs(server_store, workers):
+    def create(index: int) -> str:
+        with server_store.session() as uow:
+            return uow.articles.create(
+                ArticleDraft(locale="en", headline="Earthquake in Guangdong", tags=["Earthquake"])
+            ).slug
+
+    results = race(workers, create)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    expected = {"earthquake-in-guangdong"} | {
+        f"earthquake-in-guangdong-{n}" for n in range(2, workers + 1)
+    }
+    assert set(results) == expected
+    with server_store.session() as uow:
+        assert len(uow.articles.list(limit=50).items) == workers
+        (tag,) = uow.tags.list()
+        assert tag.article_count == workers
+
+
+@pytest.mark.parametrize("workers", [2, 8])
+def test_same_tag_at_once_is_one_tag(server_store, workers):
+    def get_or_create(index: int) -> object:
+        with server_store.session() as uow:
+            return uow.tags.get_or_create("North Korea", locale="en", kind="region").id
+
+    results = race(workers, get_or_create)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    assert len(set(results)) == 1
+    with server_store.session() as uow:
+        assert [t.id for t in uow.tags.list()] == [results[0]]
+
+
+def test_new_tags_named_by_articles_at_once_are_shared(server_store):
+    def create(index: int) -> list[object]:
+        with server_store.session() as uow:
+            article = uow.articles.create(
+                ArticleDraft(
+                    locale="it" if index % 2 else "it-IT",
+                    headline=f"Notizia {index}",
+                    tags=["Corea", TagInput(kind="region", name="Asia"), f"Solo {index}"],
+                )
+            )
+            return [t.id for t in article.tags[:2]]
+
+    results = race(8, create)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    assert len({tuple(r) for r in results}) == 1  # type: ignore[arg-type]
+    with server_store.session() as uow:
+        assert len(uow.tags.list()) == 2 + 8
+
+
+@pytest.mark.parametrize("workers", [2, 8])
+def test_updates_from_the_same_version_one_wins(server_store, workers):
+    with server_store.session() as uow:
+        article = uow.articles.create(
+            ArticleDraft(locale="en", headline="Draft", status=Status.PUBLISHED, tags=["Start"])
+        )
+
+    def update(index: int) -> int:
+        with server_store.session() as uow:
+            return uow.articles.update(
+                article.id,
+                ArticlePatch(expected_version=1, summary=f"Edit {index}", tags=[f"Tag {index}"]),
+            ).version
+
+    results = race(workers, update)
+    wins = [i for i, r in enumerate(results) if r == 2]
+    conflicts = [r for r in results if isinstance(r, ConflictError)]
+    assert len(wins) == 1, results
+    assert len(conflicts) == workers - 1, results
+    assert all(c.current_version == 2 for c in conflicts)
+    with server_store.session() as uow:
+        stored = uow.articles.get(article.id)
+    assert stored.version == 2
+    assert stored.summary == f"Edit {wins[0]}"
+    assert [t.name for t in stored.tags] == [f"Tag {wins[0]}"]
+
+
+def test_archive_and_update_from_the_same_version_one_wins(server_store):
+    with server_store.session() as uow:
+        article = uow.articles.create(
+            ArticleDraft(locale="en", headline="Story", status=Status.PUBLISHED)
+        )
+
+    def act(index: int) -> object:
+        with server_store.session() as uow:
+            if index % 2:
+                return uow.articles.archive(article.id, expected_version=1).version
+            return uow.articles.update(
+                article.id, ArticlePatch(expected_version=1, summary="x")
+            ).version
+
+    results = race(4, act)
+    assert results.count(2) == 1, results
+    assert sum(isinstance(r, ConflictError) for r in results) == 3, results
