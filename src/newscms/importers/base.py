@@ -1,0 +1,311 @@
+"""What every importer shares: the options it reads, the result it returns, its checks.
+
+An importer is a pure function from a document (text or bytes) and its ``source`` (a
+path or URL) to a :class:`ParsedSource`: article drafts ready for the store, each
+carrying where it came from (``SourceRef``), how its date was read (``DateProvenance``)
+and its relations to articles that may not be stored yet (``PendingTarget``). Nothing
+here touches a database. Whatever an importer cannot understand becomes an
+``ImportFailure`` naming the source and, where there is one, the line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from newscms.domain import ArticleDraft, Dateline, DateProvenance
+from newscms.errors import AmbiguousDateError, DateParseError, ImportFailure, ValidationError
+from newscms.utils.dates import DEFAULT_ZONE, DateOrder, ParsedDate, local_to_utc, parse_date
+from newscms.utils.locales import normalize_locale
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "ImportOptions",
+    "ParsedSource",
+    "TagList",
+    "build_draft",
+    "clean_text",
+    "decode_text",
+    "http_url",
+    "provenance",
+    "read_date",
+    "read_dateline",
+    "split_dateline",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """How to read what a source leaves open: its language, its wall clock, its date order.
+
+    Attributes:
+        locale: The locale of every article; None detects it from the document.
+        timezone: IANA zone of dates written without an offset (the site's wall clock).
+        date_order: How to read an article's own ``dd/dd/yyyy`` date; ``infer`` decides
+            from the date itself (a field above 12) and refuses one it cannot decide.
+        see_also_date_order: How to read the dates of a legacy page's "See also" list;
+            None (or ``infer``) decides from the list's own dates taken together.
+
+    Raises:
+        LocaleError: ``locale`` is not a BCP 47 locale.
+        ValidationError: ``timezone`` or a date order is not valid (``field`` names it).
+    """
+
+    locale: str | None = None
+    timezone: str = DEFAULT_ZONE
+    date_order: DateOrder = DateOrder.INFER
+    see_also_date_order: DateOrder | None = None
+
+    def __post_init__(self) -> None:
+        if self.locale is not None:
+            object.__setattr__(self, "locale", normalize_locale(self.locale))
+        try:
+            local_to_utc(datetime(2000, 1, 1), self.timezone)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, field="timezone") from None
+        object.__setattr__(self, "date_order", _order(self.date_order, "date_order"))
+        if self.see_also_date_order is not None:
+            order = _order(self.see_also_date_order, "see_also_date_order")
+            object.__setattr__(self, "see_also_date_order", order)
+
+
+def _order(value: object, name: str) -> DateOrder:
+    try:
+        return DateOrder(str(value).strip().lower().replace("_", "-"))
+    except ValueError:
+        choices = ", ".join(order.value for order in DateOrder)
+        raise ValidationError(f"{value!r} is not one of {choices}", field=name) from None
+
+
+DEFAULT_OPTIONS = ImportOptions()
+"""The options an importer uses when none are given: detect the locale, Rome's clock, infer."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """What one source document holds: its drafts, in document order, and what was left out.
+
+    Attributes:
+        format: The format the document was read as (``legacy``, ``html``, ``wxr``, ...).
+        drafts: One draft per article, each with its own ``source`` identity.
+        skipped: Items of the document that are not articles, counted by kind (for a
+            WordPress export: ``{"attachment": 3, "page": 1, "trash": 1}``).
+    """
+
+    format: str
+    drafts: tuple[ArticleDraft, ...]
+    skipped: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))
+
+
+# Characters no text format should carry: C0 controls but tab and newlines, DEL, the
+# BOM (also mid-file, where concatenated files leave it) and the two non-characters.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters and BOMs and replace lone surrogates, which no parser accepts."""
+    return _LONE_SURROGATE.sub("\ufffd", _UNWANTED.sub("", text))
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: str | bytes, *, source: str, default: str = "utf-8") -> str:
+    """Return ``data`` as text: bytes are read by their BOM, else as ``default`` (UTF-8).
+
+    Raises:
+        ImportFailure: The bytes are not valid in that encoding; the line of the first
+            bad byte is named.
+    """
+    if isinstance(data, str):
+        return data
+    encoding, body = default, bytes(data)
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            # The UTF-16/32 codecs read and drop their own BOM; UTF-8's would stay as text.
+            encoding = name
+            if name == "utf-8":
+                body = body[len(bom) :]
+            break
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        line = body[:start].count(b"\n") + 1
+        raise ImportFailure(
+            f"is not {encoding} text ({exc}); convert it to UTF-8 first", source=source, line=line
+        ) from None
+
+
+def read_date(
+    raw: str,
+    *,
+    source: str,
+    line: int | None,
+    order: DateOrder,
+    zone: str,
+    evidence: Iterable[str] = (),
+    option: str = "--date-order",
+) -> ParsedDate:
+    """Parse a date of a document, turning a refusal into an ``ImportFailure`` that says why.
+
+    Args:
+        raw: The date as written.
+        source: The document, for the error message.
+        line: The line of the date in the document, when known.
+        order: How to read ``dd/dd/yyyy``.
+        zone: IANA zone of wall times without an offset.
+        evidence: Other dates of the same group, to infer the order from.
+        option: The command-line option that settles an ambiguous date of this group.
+
+    Returns:
+        The instant in UTC and how it was read.
+
+    Raises:
+        ImportFailure: The date is ambiguous (the message names the raw string and
+            ``option``) or is not a date.
+    """
+    try:
+        return parse_date(raw, order=order, zone=zone, evidence=evidence)
+    except AmbiguousDateError as exc:
+        message = exc.message.replace("--date-order", option)
+        raise ImportFailure(message, source=source, line=line) from None
+    except DateParseError as exc:
+        message = exc.message.replace("--date-order", option)
+        raise ImportFailure(f"cannot read the date: {message}", source=source, line=line) from None
+
+
+def provenance(parsed: ParsedDate) -> DateProvenance:
+    """How a date was read, in the form an article keeps it."""
+    return DateProvenance(
+        raw=" ".join(parsed.raw.split()),
+        rule=parsed.rule,
+        zone=parsed.zone,
+        time_known=parsed.time_known,
+    )
+
+
+# "Seoul (AsiaNews) - ", "Roma (AsiaNews/Agenzie) - " with an en or em dash, and
+# 北京 (亚洲新闻) with full-width brackets and dash: a short place, the source in
+# brackets (ASCII or full-width) and a dash of any width (or a colon).
+_PLACE = r"(?P<place>[^\W\d_][^()\uff08\uff09\[\]!?;:\"“”。\uff01\uff1f\uff1b\uff1a]{0,59}?)"
+_SOURCE = r"[(\uff08]\s*(?P<source>[^()\uff08\uff09\n]{1,60}?)\s*[)\uff09]"
+_DATELINE_PREFIX = re.compile(rf"{_PLACE}\s*{_SOURCE}\s*(?:[-\u2013—\uff0d]+|[:\uff1a])\s*")
+_DATELINE_ALONE = re.compile(rf"{_PLACE}\s*{_SOURCE}\s*[-\u2013—\uff0d:\uff1a]*")
+_MAX_PLACE_WORDS = 5
+
+
+def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
+    """Split ``"Seoul (AsiaNews) - The text"`` into its dateline and the text after it.
+
+    Returns:
+        The dateline (None when the paragraph does not open with one) and the rest.
+    """
+    match = _DATELINE_PREFIX.match(paragraph)
+    if match is None or len(match["place"].split()) > _MAX_PLACE_WORDS:
+        return None, paragraph
+    place, source = match["place"].strip(" ,"), match["source"].strip()
+    return Dateline(place=place or None, source=source or None), paragraph[match.end() :]
+
+
+def read_dateline(text: str) -> Dateline | None:
+    """Read a dateline written on its own: ``"Seoul (AsiaNews)"`` or just a place."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    match = _DATELINE_ALONE.fullmatch(text)
+    if match is not None and len(match["place"].split()) <= _MAX_PLACE_WORDS:
+        return Dateline(place=match["place"].strip(" ,"), source=match["source"].strip())
+    return Dateline(place=text[:200])
+
+
+def http_url(value: str) -> str | None:
+    """``value`` stripped when it is an absolute http(s) URL, else None."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unbalanced IPv6 bracket and the like
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return None if any(char.isspace() for char in value) else value
+
+
+class TagList:
+    """An article's tags in reading order, each (kind, name) once, with the line of each.
+
+    The first spelling of a repeated name wins (``KOREA`` and ``Korea`` are one tag).
+    """
+
+    def __init__(self) -> None:
+        self.fields: list[dict[str, str]] = []
+        self.lines: dict[str, int | None] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, kind: str, name: str, *, line: int | None = None) -> None:
+        """Add a tag of ``kind`` named ``name`` (blank names are ignored), read on ``line``."""
+        name = " ".join(name.split())
+        key = (kind, name.casefold())
+        if name and key not in self._seen:
+            self._seen.add(key)
+            self.lines[f"tags.{len(self.fields)}"] = line
+            self.fields.append({"kind": kind, "name": name})
+
+
+def build_draft(
+    *,
+    document: str,
+    lines: Mapping[str, int | None] | None = None,
+    line: int | None = None,
+    **fields: Any,
+) -> ArticleDraft:
+    """Build a draft, turning a refused field into an ``ImportFailure`` naming the source.
+
+    Args:
+        document: The source document, for the error message.
+        lines: Where each field was read, so the error points there: a field name
+            (``"headline"``) or a path into it (``"tags.2"``) -> line number.
+        line: The line to name when ``lines`` does not know the field (the item's start).
+        **fields: The draft's fields.
+
+    Returns:
+        The validated draft.
+
+    Raises:
+        ImportFailure: A field was refused (too long, not a URL, ...); the message says
+            which and why.
+    """
+    try:
+        return ArticleDraft(**fields)
+    except ValidationError as exc:
+        where = _line_of(exc.field or "", lines or {})
+        message = f"cannot import this article: {exc}"
+        raise ImportFailure(message, source=document, line=where or line) from None
+
+
+def _line_of(field: str, lines: Mapping[str, int | None]) -> int | None:
+    """The line of the most specific known path that ``field`` (``"tags.2.name"``) is under."""
+    parts = field.split(".")
+    for end in range(len(parts), 0, -1):
+        line = lines.get(".".join(parts[:end]))
+        if line is not None:
+            return line
+    return None
