@@ -1,0 +1,299 @@
+"""RSS 2.0 and Atom 1.0 feeds of any listing, written incrementally to a binary file.
+
+The articles come from any iterable (a generator streaming from the store works) and
+are written as they arrive with lxml's incremental writer, newest first as given.
+Choices, for feed readers more than for the specs:
+
+- ids never change: ``urn:uuid:<article id>`` (Atom ``id``; RSS ``guid`` with
+  ``isPermaLink="false"``), so renaming a slug does not re-announce an article;
+- RSS credits people with ``dc:creator``, because ``<author>`` must be an e-mail
+  address; Atom has ``<author><name>``. The publisher is the feed's author, so Atom's
+  rule "the feed or every entry has an author" always holds;
+- tags are categories (RSS ``domain`` is the tag kind); every entry links to the
+  article, so Atom's rule "an entry has a link or content" always holds;
+- ``full_content`` adds the body as HTML (RSS ``content:encoded``, Atom ``content``);
+  otherwise entries carry the summary only;
+- dates: RFC 822 in RSS, RFC 3339 in Atom, with the site zone's offset;
+- characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF), and the
+  C1 controls it discourages, are dropped rather than breaking the feed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from email.utils import format_datetime
+from typing import IO, TYPE_CHECKING
+
+from lxml import etree
+
+from newscms.errors import ValidationError
+from newscms.formats.site import to_uri
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+    from datetime import datetime
+
+    from newscms.domain import Article
+    from newscms.formats.site import Site
+
+__all__ = ["ATOM_NS", "GENERATOR", "last_modified", "write_atom", "write_rss", "xml_text"]
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+_XML_LANG = f"{{{_XML_NS}}}lang"
+GENERATOR = "newscms"
+
+# XML 1.0's Char production, negated: what may never appear in a document; plus the C1
+# controls XML discourages (section 2.2), which readers take for Windows-1252 quotes.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# Control characters that separate words (vertical tab, form feed, ...) become spaces.
+_CONTROL_SPACES = {
+    code: " " for code in range(0xA0) if chr(code).isspace() and code not in (0x09, 0x0A, 0x0D)
+}
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry or discourages (C1 controls).
+
+    Controls that separate words (vertical tab, form feed, ...) become spaces.
+    """
+    if text.isascii() and text.isprintable():  # the common case, and a fast one
+        return text
+    return _NOT_XML.sub("", text.translate(_CONTROL_SPACES))
+
+
+def write_rss(
+    articles: Iterable[Article],
+    out: IO[bytes],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str,
+    locale: str | None = None,
+    self_url: str | None = None,
+    full_content: bool = False,
+    updated: datetime | None = None,
+) -> int:
+    """Write an RSS 2.0 feed of ``articles`` to ``out``, one item at a time.
+
+    Args:
+        articles: The listing, newest first; any iterable, consumed once.
+        out: A binary file object (a file, ``BytesIO``, a response stream).
+        site: Builds each article's link and sets the zone of the dates.
+        title: The channel title (``"AsiaNews: Korea"``).
+        link: The web page of the listing.
+        description: One sentence about the listing.
+        locale: The listing's language, when it has one; articles in another
+            language say so with ``xml:lang``.
+        self_url: Where the feed itself is served, as an ``atom:link rel="self"``.
+        full_content: Add each body as ``content:encoded`` HTML.
+        updated: ``lastBuildDate``; by default the newest change of the first article.
+
+    Returns:
+        The number of items written.
+
+    Raises:
+        ValidationError: ``link`` or ``self_url`` is not an http(s) URL, or the site
+            could not build an article's URL.
+    """
+    page = to_uri(link, field="link")
+    head, first = _peek(articles)
+    stamp = updated if updated is not None else (last_modified(first) if first else None)
+    # lxml's incremental writer would invent a prefix for xml:lang, and binding any other
+    # prefix to the XML namespace is an error; declaring "xml" itself is allowed.
+    nsmap = {"atom": ATOM_NS, "dc": _DC_NS, "content": _CONTENT_NS, "xml": _XML_NS}
+    count = 0
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with (
+            xf.element("rss", {"version": "2.0"}, nsmap=nsmap),
+            xf.element("channel", _lang(locale)),
+        ):
+            _leaf(xf, "title", title)
+            _leaf(xf, "link", page)
+            _leaf(xf, "description", description)
+            if locale:
+                _leaf(xf, "language", locale)
+            _leaf(xf, "generator", GENERATOR)
+            if stamp is not None:
+                _leaf(xf, "lastBuildDate", _rfc822(stamp, site))
+            if self_url:
+                href = to_uri(self_url, field="self_url")
+                attrib = {"href": href, "rel": "self", "type": "application/rss+xml"}
+                _leaf(xf, f"{{{ATOM_NS}}}link", None, attrib)
+            for article in head:
+                _rss_item(xf, article, site, locale=locale, full_content=full_content)
+                count += 1
+    return count
+
+
+def write_atom(
+    articles: Iterable[Article],
+    out: IO[bytes],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str | None = None,
+    locale: str | None = None,
+    self_url: str | None = None,
+    feed_id: str | None = None,
+    full_content: bool = False,
+    updated: datetime | None = None,
+) -> int:
+    """Write an Atom 1.0 feed of ``articles`` to ``out``, one entry at a time.
+
+    Args:
+        articles: The listing, newest first; any iterable, consumed once.
+        out: A binary file object.
+        site: Builds each article's link, names the feed's author (the publisher)
+            and sets the zone of the dates.
+        title: The feed title.
+        link: The web page of the listing (``rel="alternate"``).
+        description: The feed's ``subtitle``.
+        locale: The listing's language (``xml:lang``); entries in another language
+            carry their own.
+        self_url: Where the feed itself is served (``rel="self"``, recommended).
+        feed_id: A permanent IRI naming the feed; by default ``self_url``, else ``link``.
+        full_content: Add each body as ``content`` of type ``html``.
+        updated: The feed's ``updated``; by default the newest change of the first
+            article (listings are newest first). Required for an empty feed.
+
+    Returns:
+        The number of entries written.
+
+    Raises:
+        ValidationError: ``articles`` is empty and ``updated`` is None, a URL is not
+            http(s), or the site could not build an article's URL.
+    """
+    page = to_uri(link, field="link")
+    head, first = _peek(articles)
+    if updated is None:
+        if first is None:
+            raise ValidationError(
+                "an empty Atom feed still needs its 'updated' time; pass updated=",
+                field="updated",
+            )
+        updated = last_modified(first)
+    count = 0
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element(f"{{{ATOM_NS}}}feed", _lang(locale), nsmap={None: ATOM_NS, "xml": _XML_NS}):
+            _leaf(xf, _atom("id"), feed_id or self_url or page)
+            _leaf(xf, _atom("title"), title, {"type": "text"})
+            if description:
+                _leaf(xf, _atom("subtitle"), description, {"type": "text"})
+            _leaf(xf, _atom("link"), None, {"rel": "alternate", "type": "text/html", "href": page})
+            if self_url:
+                href = to_uri(self_url, field="self_url")
+                attrib = {"rel": "self", "type": "application/atom+xml", "href": href}
+                _leaf(xf, _atom("link"), None, attrib)
+            _leaf(xf, _atom("updated"), site.timestamp(updated))
+            with xf.element(_atom("author")):
+                _leaf(xf, _atom("name"), site.publisher_name)
+                _leaf(xf, _atom("uri"), site.base_url)
+            _leaf(xf, _atom("generator"), GENERATOR)
+            if site.logo_url:
+                _leaf(xf, _atom("logo"), site.logo_url)
+            for article in head:
+                _atom_entry(xf, article, site, locale=locale, full_content=full_content)
+                count += 1
+    return count
+
+
+def _rss_item(
+    xf: etree._IncrementalFileWriter,
+    article: Article,
+    site: Site,
+    *,
+    locale: str | None,
+    full_content: bool,
+) -> None:
+    with xf.element("item", _lang(article.locale) if article.locale != locale else {}):
+        _leaf(xf, "title", article.headline)
+        _leaf(xf, "link", site.url_for(article))
+        _leaf(xf, "guid", article.id.urn, {"isPermaLink": "false"})
+        if article.published_at is not None:
+            _leaf(xf, "pubDate", _rfc822(article.published_at, site))
+        for person in article.byline:
+            _leaf(xf, f"{{{_DC_NS}}}creator", person.name)
+        for tag in article.tags:
+            _leaf(xf, "category", tag.name, {"domain": tag.kind})
+        if article.summary:
+            _leaf(xf, "description", article.summary)
+        if full_content and article.body:
+            _leaf(xf, f"{{{_CONTENT_NS}}}encoded", article.body)
+
+
+def _atom_entry(
+    xf: etree._IncrementalFileWriter,
+    article: Article,
+    site: Site,
+    *,
+    locale: str | None,
+    full_content: bool,
+) -> None:
+    with xf.element(_atom("entry"), _lang(article.locale) if article.locale != locale else {}):
+        _leaf(xf, _atom("id"), article.id.urn)
+        _leaf(xf, _atom("title"), article.headline, {"type": "text"})
+        href = site.url_for(article)
+        _leaf(xf, _atom("link"), None, {"rel": "alternate", "type": "text/html", "href": href})
+        if article.published_at is not None:
+            _leaf(xf, _atom("published"), site.timestamp(article.published_at))
+        _leaf(xf, _atom("updated"), site.timestamp(last_modified(article)))
+        for person in article.byline:
+            with xf.element(_atom("author")):
+                _leaf(xf, _atom("name"), person.name)
+        for tag in article.tags:
+            _leaf(xf, _atom("category"), None, {"term": tag.name})
+        if article.summary:
+            _leaf(xf, _atom("summary"), article.summary, {"type": "text"})
+        if full_content and article.body:
+            _leaf(xf, _atom("content"), article.body, {"type": "html"})
+
+
+def _atom(name: str) -> str:
+    return f"{{{ATOM_NS}}}{name}"
+
+
+def _leaf(
+    xf: etree._IncrementalFileWriter,
+    tag: str,
+    text: str | None,
+    attrib: Mapping[str, str] | None = None,
+) -> None:
+    """Write one element with text (made XML-safe) and attributes."""
+    clean = {name: xml_text(value) for name, value in (attrib or {}).items()}
+    with xf.element(tag, clean):
+        if text:
+            xf.write(xml_text(text))
+
+
+def _lang(locale: str | None) -> dict[str, str]:
+    return {_XML_LANG: locale} if locale else {}
+
+
+def last_modified(article: Article) -> datetime:
+    """When an article last changed for readers: a scheduled one changes when it goes live."""
+    if article.published_at is not None and article.published_at > article.updated_at:
+        return article.published_at
+    return article.updated_at
+
+
+def _rfc822(value: datetime, site: Site) -> str:
+    return format_datetime(value.astimezone(site.zone))
+
+
+def _peek(articles: Iterable[Article]) -> tuple[Iterator[Article], Article | None]:
+    """The articles again, and the first of them (None when there are none)."""
+    iterator = iter(articles)
+    first = next(iterator, None)
+    if first is None:
+        return iterator, None
+    return itertools.chain([first], iterator), first

@@ -1,0 +1,224 @@
+"""schema.org ``NewsArticle`` as JSON-LD, for the ``<head>`` of an article page.
+
+Byline people are ``author`` (no role, or a writing role), ``translator``, ``editor`` or
+``contributor`` (any other role: photographer, ...), so the credit says what they did.
+Region tags are both ``contentLocation`` and ``about`` (as ``Place``); person,
+organization and event tags are ``about`` too. Relations of kind ``translation`` link the
+language versions of one story: the earlier-published one is taken as the original, so a
+later article is a ``translationOfWork`` of it and an earlier one lists the later ones as
+``workTranslation``; when a date is missing the other version is a ``workTranslation``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newscms.domain import RelationKind, TagKind
+from newscms.formats.printable import dateline_text
+from newscms.formats.site import http_uri
+from newscms.utils.dates import ensure_aware
+from newscms.utils.html import html_to_text, word_count
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
+
+    from newscms.domain import Article, Person, Relation
+    from newscms.formats.site import Site
+
+__all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "Correction", "jsonld_script", "to_jsonld"]
+
+CREDIT_PROPERTIES: dict[str, str] = {
+    "author": "author",
+    "writer": "author",
+    "reporter": "author",
+    "correspondent": "author",
+    "translator": "translator",
+    "editor": "editor",
+}
+"""The schema.org property for a byline role; other roles are ``contributor``."""
+
+ABOUT_TYPES: dict[str, str] = {
+    TagKind.REGION: "Place",
+    TagKind.PERSON: "Person",
+    TagKind.ORGANIZATION: "Organization",
+    TagKind.EVENT: "Event",
+}
+"""The schema.org type of the ``about`` entry of each tag kind; other kinds are not ``about``."""
+
+# "</script>" inside a string would end the script element early; these escapes keep
+# the JSON identical once parsed.
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A public correction of an article: the note readers see and when it was made.
+
+    Attributes:
+        text: What was corrected, as published (``"An earlier version misspelt ..."``).
+        published_at: When the correction was published; timezone-aware.
+    """
+
+    text: str
+    published_at: datetime
+
+    def __post_init__(self) -> None:
+        ensure_aware(self.published_at, field="published_at")
+
+
+def to_jsonld(
+    article: Article,
+    *,
+    site: Site,
+    include_body: bool = False,
+    corrections: Sequence[Correction] = (),
+) -> dict[str, Any]:
+    """The article as a schema.org ``NewsArticle`` JSON-LD document.
+
+    Args:
+        article: The article.
+        site: The publisher, the article's URL and the zone dates are written in.
+        include_body: Add ``articleBody`` (plain text) and ``wordCount``; search engines
+            read the page itself, so the default keeps the script small.
+        corrections: Public corrections, oldest first, as ``correction`` comments.
+
+    Returns:
+        The JSON-LD document as plain data, ready for ``json.dumps`` or ``jsonld_script``.
+
+    Raises:
+        ValidationError: ``site`` could not build the article's URL.
+    """
+    page_url = site.url_for(article)
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": f"{page_url}#article",
+        "identifier": article.id.urn,
+        "url": article.canonical_url or page_url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
+        "headline": article.headline,
+        "inLanguage": article.locale,
+    }
+    if article.subheadline:
+        doc["alternativeHeadline"] = article.subheadline
+    if article.summary:
+        doc["description"] = article.summary
+    if include_body and article.body:
+        text = html_to_text(article.body)
+        doc["articleBody"] = text
+        doc["wordCount"] = word_count(text)
+    if article.published_at is not None:
+        doc["datePublished"] = site.timestamp(article.published_at)
+    doc["dateModified"] = site.timestamp(article.updated_at)
+    doc |= _credits(article.byline)
+    if article.dateline is not None:
+        doc["dateline"] = dateline_text(article.dateline)
+    if sections := [tag.name for tag in article.tags_of_kind(TagKind.SECTION)]:
+        doc["articleSection"] = sections
+    if keywords := [tag.name for tag in article.tags_of_kind(TagKind.TOPIC)]:
+        doc["keywords"] = keywords
+    if places := [_node("Place", tag.name, tag.id.urn) for tag in article.tags_of_kind("region")]:
+        doc["contentLocation"] = places
+    about = [
+        _node(ABOUT_TYPES[tag.kind], tag.name, tag.id.urn)
+        for tag in article.tags
+        if tag.kind in ABOUT_TYPES
+    ]
+    if about:
+        doc["about"] = about
+    doc |= _translations(article, site)
+    if article.source is not None and (based_on := http_uri(article.source.locator)):
+        doc["isBasedOn"] = based_on
+    doc["publisher"] = _publisher(site)
+    if corrections:
+        doc["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": site.timestamp(correction.published_at),
+            }
+            for correction in corrections
+        ]
+    return doc
+
+
+def jsonld_script(document: Mapping[str, Any]) -> str:
+    """Wrap a JSON-LD document in a ``<script type="application/ld+json">`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no headline can close the
+    script element or be read as markup; ``json.loads`` of the element's text gives
+    ``document`` back unchanged.
+    """
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return f'<script type="application/ld+json">{text.translate(_SCRIPT_ESCAPES)}</script>'
+
+
+def _node(kind: str, name: str, identifier: str) -> dict[str, str]:
+    return {"@type": kind, "@id": identifier, "name": name}
+
+
+def _credits(byline: Sequence[Person]) -> dict[str, list[dict[str, str]]]:
+    credits: dict[str, list[dict[str, str]]] = {}
+    for person in byline:
+        role = (person.role or "author").strip().lower()
+        prop = CREDIT_PROPERTIES.get(role, "contributor")
+        credits.setdefault(prop, []).append({"@type": "Person", "name": person.name})
+    return credits
+
+
+def _translations(article: Article, site: Site) -> dict[str, Any]:
+    """``translationOfWork`` (the original) and ``workTranslation`` (later versions)."""
+    original: dict[str, Any] | None = None
+    translations: list[dict[str, Any]] = []
+    for relation in article.relations:
+        if relation.kind != RelationKind.TRANSLATION:
+            continue
+        work, published = _work(relation, site)
+        if not work:
+            continue
+        mine = article.published_at
+        if original is None and mine and published and published < mine:
+            original = work
+        else:
+            translations.append(work)
+    links: dict[str, Any] = {}
+    if original is not None:
+        links["translationOfWork"] = original
+    if translations:
+        links["workTranslation"] = translations
+    return links
+
+
+def _work(relation: Relation, site: Site) -> tuple[dict[str, Any], datetime | None]:
+    """The related article as a linked ``NewsArticle`` node, and its publication time."""
+    target, pending = relation.target, relation.pending
+    if target is not None:
+        node: dict[str, Any] = {"@type": "NewsArticle", "headline": target.headline}
+        node["inLanguage"] = target.locale
+        if url := site.public_url(target):
+            node = {"@id": f"{url}#article", **node, "url": url}
+        return node, target.published_at
+    if pending is None:
+        return {}, None
+    node = {"@type": "NewsArticle"}
+    if pending.title:
+        node["headline"] = pending.title
+    if pending.locale:
+        node["inLanguage"] = pending.locale
+    if pending.url and (link := http_uri(pending.url)):
+        node["url"] = link
+    return (node if len(node) > 1 else {}), pending.published_at
+
+
+def _publisher(site: Site) -> dict[str, Any]:
+    publisher: dict[str, Any] = {
+        "@type": "NewsMediaOrganization",
+        "name": site.publisher_name,
+        "url": site.base_url,
+    }
+    if site.logo_url:
+        publisher["logo"] = {"@type": "ImageObject", "url": site.logo_url}
+    return publisher
