@@ -72,12 +72,12 @@ def test_fresh_install_migrates_a_new_database(wheel: Path, tmp_path: Path) -> N
         "assert script_location().is_relative_to(pathlib.Path(newscms.__file__).parent)\n"
         "store = Store('sqlite:///fresh.db')\n"
         "store.migrate()\n"
-        "print(store.schema_status().current)\n"
+        "print(store.schema_status().up_to_date)\n"
     )
     result = subprocess.run(
         [str(python), "-c", script], cwd=work, check=True, capture_output=True, text=True
     )
-    assert result.stdout.strip() == "0001"
+    assert result.stdout.strip() == "True"
     cli = subprocess.run(
         [str(env_dir / "bin" / "newscms"), "--db", "sqlite:///fresh.db", "migrate", "--check"],
         cwd=work,

@@ -184,7 +184,7 @@ def test_filter_by_status_uses_the_status_readers_see(store, clock):
             )
         )
         gone = uow.articles.create(published("Gone", T0 - timedelta(hours=2)))
-        uow.articles.archive(gone.id)
+        uow.workflow.archive(gone.id)
 
     def ids(**filters: object) -> set[UUID]:
         with store.session() as uow:
@@ -237,7 +237,7 @@ def test_tag_listing_follows_later_changes_of_the_article(store, clock):
         korea = uow.tags.get_by_slug("korea", locale="en")
         uow.articles.update(first.id, ArticlePatch(expected_version=1, published_at=T0))
         assert [a.id for a in uow.articles.list(tag=korea.id).items] == [first.id, second.id]
-        uow.articles.archive(first.id)
+        uow.workflow.archive(first.id)
         assert [a.id for a in uow.articles.list(tag=korea.id, public=True).items] == [second.id]
         assert [a.id for a in uow.articles.list(tag=korea.id, status="archived").items] == [
             first.id
@@ -351,7 +351,7 @@ def test_every_filter_combination_matches_a_model(store: Store, clock):
             )
             article = uow.articles.create(draft)
             if status is Status.ARCHIVED:
-                uow.articles.archive(article.id)
+                uow.workflow.archive(article.id)
     clock.advance(hours=1)  # some scheduled articles are now due
     with store.session() as uow:
         everything = list(uow.articles.list(limit=200).items)

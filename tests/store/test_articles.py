@@ -24,7 +24,7 @@ from newscms.domain import (
     SourceRef,
     Status,
 )
-from newscms.errors import ConflictError, DuplicateError, NotFoundError
+from newscms.errors import ConflictError, DuplicateError, NotFoundError, WorkflowError
 from newscms.utils.slugs import slugify
 
 pytestmark = pytest.mark.backends
@@ -273,7 +273,7 @@ def test_public_reads_hide_drafts_and_archived(store):
         draft_article = uow.articles.create(draft("A draft"))
         published = uow.articles.create(draft("Published", status=Status.PUBLISHED))
         archived = uow.articles.create(draft("Archived", status=Status.PUBLISHED))
-        uow.articles.archive(archived.id)
+        uow.workflow.archive(archived.id)
     with store.session() as uow:
         assert uow.articles.get(published.id, public=True).id == published.id
         for hidden in (draft_article, archived):
@@ -477,12 +477,12 @@ def test_changing_published_at_moves_the_article_in_listings(store):
 def test_archive_hides_the_article_and_keeps_its_url(store):
     with store.session() as uow:
         article = uow.articles.create(draft(status=Status.PUBLISHED))
-        archived = uow.articles.archive(article.id)
-        again = uow.articles.archive(article.id)
+        archived = uow.workflow.archive(article.id)
+        with pytest.raises(WorkflowError, match="cannot archive an article that is archived"):
+            uow.workflow.archive(article.id)
     assert archived.status is Status.ARCHIVED
     assert archived.version == 2
     assert archived.first_published_at == article.first_published_at
-    assert again == archived  # archiving twice changes nothing
     with store.session() as uow:
         assert uow.articles.get_by_slug("en", article.slug).status is Status.ARCHIVED
         assert uow.articles.list(public=True).items == ()
@@ -494,7 +494,7 @@ def test_archive_with_stale_version_is_a_conflict(store, snapshot):
         uow.articles.update(article.id, ArticlePatch(expected_version=1, summary="x"))
     before = snapshot()
     with pytest.raises(ConflictError), store.session() as uow:
-        uow.articles.archive(article.id, expected_version=1)
+        uow.workflow.archive(article.id, expected_version=1)
     assert snapshot() == before
 
 

@@ -132,7 +132,7 @@ def test_archive_and_update_from_the_same_version_one_wins(server_store):
     def act(index: int) -> object:
         with server_store.session() as uow:
             if index % 2:
-                return uow.articles.archive(article.id, expected_version=1).version
+                return uow.workflow.archive(article.id, expected_version=1).version
             return uow.articles.update(
                 article.id, ArticlePatch(expected_version=1, summary="x")
             ).version
@@ -140,3 +140,66 @@ def test_archive_and_update_from_the_same_version_one_wins(server_store):
     results = race(4, act)
     assert results.count(2) == 1, results
     assert sum(isinstance(r, ConflictError) for r in results) == 3, results
+
+
+def test_n_writers_m_edits_every_successful_save_is_accounted_for(server_store):
+    """Editors racing on one article: no save is lost, and the history has each one."""
+    writers, edits = 4, 6
+    with server_store.session(actor="setup") as uow:
+        article = uow.articles.create(ArticleDraft(locale="en", headline="Live blog"))
+
+    def editor(index: int) -> int:
+        saved = 0
+        for edit in range(edits):
+            while True:  # an editor whose save conflicts reloads and tries again
+                with server_store.session(readonly=True) as uow:
+                    current = uow.articles.get(article.id)
+                line = f"<p>writer {index} edit {edit}</p>"
+                try:
+                    with server_store.session(actor=f"writer-{index}") as uow:
+                        uow.articles.update(
+                            article.id,
+                            ArticlePatch(
+                                expected_version=current.version, body=current.body + line
+                            ),
+                        )
+                except ConflictError:
+                    continue
+                saved += 1
+                break
+        return saved
+
+    results = race(writers, editor)
+    assert results == [edits] * writers, results
+    with server_store.session(readonly=True) as uow:
+        final = uow.articles.get(article.id)
+        history = uow.revisions.list(article.id)
+    assert final.version == 1 + writers * edits
+    assert [r.version for r in history] == list(range(1, final.version + 1))
+    for index in range(writers):
+        mine = [r for r in history if r.actor == f"writer-{index}"]
+        assert len(mine) == edits
+        for edit in range(edits):  # every successful save's text survived in the article
+            assert f"writer {index} edit {edit}" in final.body
+
+
+def test_publish_due_from_several_workers_publishes_each_article_once(server_store, clock):
+    from datetime import timedelta
+
+    from newscms.domain.workflow import EventKind
+
+    with server_store.session() as uow:
+        ids = set()
+        for n in range(12):
+            article = uow.articles.create(ArticleDraft(locale="en", headline=f"Due {n}"))
+            uow.workflow.schedule(article.id, clock.now + timedelta(minutes=n + 1))
+            ids.add(article.id)
+    clock.advance(hours=1)
+    events: list[object] = []
+    server_store.subscribe(events.append, kinds=[EventKind.PUBLISHED])
+
+    results = race(3, lambda _: server_store.publish_due())
+    published = [a.id for batch in results for a in batch]  # type: ignore[union-attr]
+    assert sorted(published) == sorted(ids)
+    assert len(events) == len(ids)
+    assert server_store.publish_due() == ()

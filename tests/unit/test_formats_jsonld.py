@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from newscms.domain import Article, PendingTarget
-from newscms.errors import NaiveDatetimeError
-from newscms.formats import Correction, Site, jsonld_script, to_jsonld
+from newscms.domain.workflow import Correction
+from newscms.formats import Site, jsonld_script, to_jsonld
 
 VOCABULARY = (
     Path(__file__).resolve().parents[1]
@@ -95,13 +95,16 @@ def vocabulary_problems(node: dict[str, Any], path: str = "$") -> list[str]:
     return problems
 
 
-def corrections() -> list[Correction]:
-    return [
-        Correction(
-            text="An earlier version gave the wrong date for the nuclear tests.",
-            published_at=datetime(2012, 6, 15, 9, 0, tzinfo=UTC),
-        )
-    ]
+def corrected(article: Article) -> Article:
+    """``article`` carrying one entry in its public correction log."""
+    correction = Correction(
+        id=UUID(int=7),
+        created_at=datetime(2012, 6, 15, 9, 0, tzinfo=UTC),
+        note="An earlier version gave the wrong date for the nuclear tests.",
+        fields=("body",),
+        version=2,
+    )
+    return article.model_copy(update={"corrections": (correction,)})
 
 
 def test_the_checker_catches_wrong_properties() -> None:
@@ -125,7 +128,7 @@ def test_every_published_example_uses_the_vocabulary_correctly(
 ) -> None:
     if example_article.published_at is None:  # the site's URLs need a date
         site = Site(name=site.name, base_url=site.base_url, article_url=f"{site.base_url}{{id}}")
-    document = to_jsonld(example_article, site=site, include_body=True, corrections=corrections())
+    document = to_jsonld(corrected(example_article), site=site, include_body=True)
     assert document["@context"] == "https://schema.org"
     assert vocabulary_problems(document) == []
 
@@ -218,7 +221,8 @@ def test_canonical_url_elsewhere_keeps_the_page_as_main_entity(
 
 
 def test_corrections_are_correction_comments(asianews: Article, site: Site) -> None:
-    doc = to_jsonld(asianews, site=site, corrections=corrections())
+    assert "correction" not in to_jsonld(asianews, site=site)
+    doc = to_jsonld(corrected(asianews), site=site)
     assert doc["correction"] == [
         {
             "@type": "CorrectionComment",
@@ -226,11 +230,6 @@ def test_corrections_are_correction_comments(asianews: Article, site: Site) -> N
             "datePublished": "2012-06-15T11:00:00+02:00",
         }
     ]
-
-
-def test_a_correction_needs_an_aware_time() -> None:
-    with pytest.raises(NaiveDatetimeError):
-        Correction(text="x", published_at=datetime(2012, 6, 15, 9, 0))
 
 
 def extract(page: str) -> list[Any]:
@@ -247,7 +246,7 @@ def page_with(script: str) -> str:
 def test_script_is_read_back_from_html(example_article: Article, site: Site) -> None:
     if example_article.published_at is None:
         return
-    document = to_jsonld(example_article, site=site, include_body=True, corrections=corrections())
+    document = to_jsonld(corrected(example_article), site=site, include_body=True)
     assert extract(page_with(jsonld_script(document))) == [document]
 
 

@@ -84,7 +84,7 @@ def test_every_example_is_valid_ninjs(example_article: Article, site: Site, vers
 
 def test_embargo_is_written_and_valid(italian: Article, site: Site) -> None:
     until = datetime(2026, 1, 16, 6, 0, tzinfo=UTC)
-    document = to_ninjs(italian, site=site, embargoed=until)
+    document = to_ninjs(italian.model_copy(update={"embargoed_until": until}), site=site)
     assert document["embargoed"] == "2026-01-16T07:00:00+01:00"
     assert errors(document) == []
     assert "embargoed" not in to_ninjs(italian, site=site)

@@ -18,6 +18,7 @@ from newscms.domain.article_ref import ArticleRef
 from newscms.domain.relation import Relation, RelationDraft
 from newscms.domain.status import Status
 from newscms.domain.tag import TagInputs, TagRef
+from newscms.domain.workflow import Correction
 from newscms.errors import ValidationError
 from newscms.utils.html import sanitize_html
 
@@ -152,6 +153,7 @@ class ArticleDraft(DomainModel):
     canonical_url: HttpUrl | None = None
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
+    embargoed_until: UTCDatetime | None = None
 
     @model_validator(mode="after")
     def _schedule_needs_time(self) -> ArticleDraft:
@@ -186,6 +188,7 @@ class ArticlePatch(DomainModel):
     canonical_url: HttpUrl | None = None
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
+    embargoed_until: UTCDatetime | None = None
 
     @model_validator(mode="after")
     def _required_stay_required(self) -> ArticlePatch:
@@ -223,6 +226,8 @@ class Article(DomainModel):
     canonical_url: str | None = None
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
+    embargoed_until: UTCDatetime | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def ref(self) -> ArticleRef:

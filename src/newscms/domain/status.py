@@ -5,10 +5,20 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from newscms.errors import WorkflowError
+
 if TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["Status", "effective_status", "is_public_status", "listed_at"]
+__all__ = [
+    "TRANSITIONS",
+    "Status",
+    "Transition",
+    "check_transition",
+    "effective_status",
+    "is_public_status",
+    "listed_at",
+]
 
 
 class Status(StrEnum):
@@ -25,12 +35,21 @@ def is_public_status(status: Status) -> bool:
     return status in (Status.PUBLISHED, Status.SCHEDULED)
 
 
-def listed_at(status: Status, published_at: datetime | None, created_at: datetime) -> datetime:
-    """The time an article sorts by in listings: its publication time once it has one.
+def listed_at(
+    status: Status,
+    published_at: datetime | None,
+    created_at: datetime,
+    embargoed_until: datetime | None = None,
+) -> datetime:
+    """The time an article sorts by in listings, and from which the public sees it.
 
-    Drafts sort by creation time even when a publication time is planned.
+    That is its publication time once it has one, or the end of its embargo when that
+    is later (an embargoed story appears when it may be read); drafts sort by creation
+    time even when a publication time is planned.
     """
     if status is not Status.DRAFT and published_at is not None:
+        if embargoed_until is not None and embargoed_until > published_at:
+            return embargoed_until
         return published_at
     return created_at
 
@@ -43,3 +62,39 @@ def effective_status(status: Status, published_at: datetime | None, now: datetim
     if status is Status.SCHEDULED and published_at is not None and published_at <= now:
         return Status.PUBLISHED
     return status
+
+
+class Transition(StrEnum):
+    """An editorial action that moves an article from one status to another."""
+
+    SCHEDULE = "schedule"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+    ARCHIVE = "archive"
+
+
+# Which statuses (as readers see them) each action starts from, and where it leads.
+TRANSITIONS: dict[Transition, tuple[frozenset[Status], Status]] = {
+    Transition.SCHEDULE: (frozenset({Status.DRAFT, Status.SCHEDULED}), Status.SCHEDULED),
+    Transition.PUBLISH: (frozenset({Status.DRAFT, Status.SCHEDULED}), Status.PUBLISHED),
+    Transition.UNPUBLISH: (
+        frozenset({Status.SCHEDULED, Status.PUBLISHED, Status.ARCHIVED}),
+        Status.DRAFT,
+    ),
+    Transition.ARCHIVE: (
+        frozenset({Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED}),
+        Status.ARCHIVED,
+    ),
+}
+
+
+def check_transition(action: Transition, current: Status) -> Status:
+    """The status ``action`` leads to from ``current``; ``WorkflowError`` if it cannot apply."""
+    sources, target = TRANSITIONS[action]
+    if current not in sources:
+        allowed = ", ".join(sorted(s.value for s in sources))
+        raise WorkflowError(
+            f"cannot {action.value} an article that is {current.value}; "
+            f"{action.value} applies to: {allowed}"
+        )
+    return target

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from newscms.formats.feeds import write_atom as write_atom
 from newscms.formats.feeds import write_rss as write_rss
-from newscms.formats.jsonld import Correction as Correction
 from newscms.formats.jsonld import jsonld_script as jsonld_script
 from newscms.formats.jsonld import to_jsonld as to_jsonld
 from newscms.formats.ninjs import NinjsVersion as NinjsVersion
@@ -47,7 +46,6 @@ _LAZY = dict.fromkeys(
 )
 
 __all__ = [
-    "Correction",
     "NinjsVersion",
     "SharePayload",
     "Site",

@@ -12,13 +12,11 @@ later article is a ``translationOfWork`` of it and an earlier one lists the late
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newscms.domain import RelationKind, TagKind
 from newscms.formats.printable import dateline_text
 from newscms.formats.site import http_uri
-from newscms.utils.dates import ensure_aware
 from newscms.utils.html import html_to_text, word_count
 
 if TYPE_CHECKING:
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
     from newscms.domain import Article, Person, Relation
     from newscms.formats.site import Site
 
-__all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "Correction", "jsonld_script", "to_jsonld"]
+__all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "jsonld_script", "to_jsonld"]
 
 CREDIT_PROPERTIES: dict[str, str] = {
     "author": "author",
@@ -53,28 +51,11 @@ ABOUT_TYPES: dict[str, str] = {
 _SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A public correction of an article: the note readers see and when it was made.
-
-    Attributes:
-        text: What was corrected, as published (``"An earlier version misspelt ..."``).
-        published_at: When the correction was published; timezone-aware.
-    """
-
-    text: str
-    published_at: datetime
-
-    def __post_init__(self) -> None:
-        ensure_aware(self.published_at, field="published_at")
-
-
 def to_jsonld(
     article: Article,
     *,
     site: Site,
     include_body: bool = False,
-    corrections: Sequence[Correction] = (),
 ) -> dict[str, Any]:
     """The article as a schema.org ``NewsArticle`` JSON-LD document.
 
@@ -83,7 +64,6 @@ def to_jsonld(
         site: The publisher, the article's URL and the zone dates are written in.
         include_body: Add ``articleBody`` (plain text) and ``wordCount``; search engines
             read the page itself, so the default keeps the script small.
-        corrections: Public corrections, oldest first, as ``correction`` comments.
 
     Returns:
         The JSON-LD document as plain data, ready for ``json.dumps`` or ``jsonld_script``.
@@ -133,14 +113,14 @@ def to_jsonld(
     if article.source is not None and (based_on := http_uri(article.source.locator)):
         doc["isBasedOn"] = based_on
     doc["publisher"] = _publisher(site)
-    if corrections:
+    if article.corrections:  # the public correction log, oldest first
         doc["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "text": correction.text,
-                "datePublished": site.timestamp(correction.published_at),
+                "text": correction.note,
+                "datePublished": site.timestamp(correction.created_at),
             }
-            for correction in corrections
+            for correction in article.corrections
         ]
     return doc
 

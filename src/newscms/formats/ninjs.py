@@ -112,7 +112,6 @@ def to_ninjs(
     *,
     site: Site | None = None,
     version: NinjsVersion = "2.2",
-    embargoed: datetime | None = None,
 ) -> dict[str, Any]:
     """The article as an IPTC ninjs 2.2 (or 2.1) news item, ready for ``json.dumps``.
 
@@ -121,8 +120,6 @@ def to_ninjs(
         site: Gives the canonical URL of the article (and of related articles) when it
             has none of its own, and the zone dates are written in (UTC without it).
         version: ``"2.2"`` (the latest 2.x) or ``"2.1"``.
-        embargoed: The time before which the item must not be published; the caller
-            decides it until articles carry embargoes themselves.
 
     Returns:
         The ninjs document as plain data; empty fields are left out.
@@ -157,8 +154,8 @@ def to_ninjs(
     }
     if article.published_at is not None:
         item["firstcreated"] = stamp(article.published_at)
-    if embargoed is not None:
-        item["embargoed"] = stamp(embargoed)
+    if article.embargoed_until is not None:
+        item["embargoed"] = stamp(article.embargoed_until)
     item["headlines"] = _headlines(article.headline, article.subheadline)
     if article.summary:
         item["descriptions"] = [

@@ -20,8 +20,8 @@ from sqlalchemy import exc as sa_exc
 from newscms.domain.article import Article, ArticleDraft, ArticlePatch, Person, SourceRef
 from newscms.domain.page import Page
 from newscms.domain.status import Status, is_public_status, listed_at
+from newscms.domain.workflow import EventKind
 from newscms.errors import (
-    ConflictError,
     DuplicateError,
     NaiveDatetimeError,
     NotFoundError,
@@ -38,7 +38,16 @@ from newscms.store._base import (
     expect_items,
 )
 from newscms.store._errors import translated
+from newscms.store.article_rows import (
+    byline_json,
+    check_version,
+    load_row,
+    match_keys,
+    sync_listing,
+    write_columns,
+)
 from newscms.store.cursor import query_fingerprint
+from newscms.store.journal import SNAPSHOT_FIELDS
 from newscms.store.keys import source_key, title_key, url_key
 from newscms.store.loading import loader_for
 from newscms.store.relations import MatchKeys
@@ -319,18 +328,32 @@ class ArticleRepository(Repository):
         """
         expect(draft, ArticleDraft, "draft")
         with self.uow.atomic():
-            article_id = self._insert(draft)
-        return self.get(article_id)
+            article = self._created([self._insert(draft)])[0]
+        return article
 
     @translated
     def create_many(self, drafts: Iterable[ArticleDraft]) -> builtins.list[Article]:
         """Store several articles in one savepoint: all of them, or none if one is refused."""
         drafts = [expect(d, ArticleDraft, "drafts") for d in expect_items(drafts, "drafts")]
         with self.uow.atomic():
-            ids = [self._insert(draft) for draft in drafts]
+            return self._created([self._insert(draft) for draft in drafts])
+
+    def _created(self, ids: Sequence[UUID]) -> builtins.list[Article]:
+        """Load freshly inserted articles and journal their first revision and events."""
         a = self.t.articles
         by_id = {art.id: art for art in self._load(select(a).where(a.c.id.in_(ids)), public=False)}
-        return [by_id[i] for i in ids]
+        articles = [by_id[i] for i in ids]
+        for article in articles:
+            events = [EventKind.CREATED]
+            if article.status is Status.PUBLISHED:
+                events.append(EventKind.PUBLISHED)
+            elif article.status is Status.SCHEDULED:
+                events.append(EventKind.SCHEDULED)
+            fields = [f for f in SNAPSHOT_FIELDS if getattr(article, f) not in (None, "", ())]
+            if article.tags:
+                fields.append("tags")
+            self.uow.journal.record(article, action="create", changed=sorted(fields), events=events)
+        return articles
 
     def _insert(self, draft: ArticleDraft) -> UUID:
         a = self.t.articles
@@ -351,7 +374,7 @@ class ArticleRepository(Repository):
             status = Status.PUBLISHED
         created_at = draft.created_at or now
         first_published_at = published_at if status in (Status.PUBLISHED, Status.ARCHIVED) else None
-        sort_at = listed_at(status, published_at, created_at)
+        sort_at = listed_at(status, published_at, created_at, draft.embargoed_until)
         public = is_public_status(status)
         values = {
             "id": article_id,
@@ -360,7 +383,7 @@ class ArticleRepository(Repository):
             "subheadline": draft.subheadline,
             "summary": draft.summary,
             "body": draft.body,
-            "byline": _byline_json(draft.byline),
+            "byline": byline_json(draft.byline),
             "dateline_place": draft.dateline.place if draft.dateline else None,
             "dateline_source": draft.dateline.source if draft.dateline else None,
             "status": status.value,
@@ -380,6 +403,8 @@ class ArticleRepository(Repository):
             "date_provenance": draft.date_provenance.model_dump()
             if draft.date_provenance
             else None,
+            "embargoed_until": draft.embargoed_until,
+            "corrections": [],
         }
         slug = self._insert_with_slug(values, draft.slug)
         self._write_people(article_id, draft.byline)
@@ -505,71 +530,76 @@ class ArticleRepository(Repository):
             ],
         )
 
-    # -- update, archive, delete -----------------------------------------------------
+    # -- update and delete ------------------------------------------------------------
 
     @translated
     def update(self, article_id: UUID | str, patch: ArticlePatch) -> Article:
         """Apply ``patch`` if the article is still at ``patch.expected_version``.
 
-        A patch that changes nothing writes nothing and keeps the version.
+        A patch that changes nothing writes nothing and keeps the version. Every save
+        stores a revision and emits ``updated`` (and ``slug_changed`` when the slug moved).
 
         Raises:
             NotFoundError: no such article.
             ConflictError: someone saved the article since ``expected_version``; nothing
-                was written.
+                was written. The error names the fields they changed.
             DuplicateError: an explicit new slug is already used.
+        """
+        return self.apply(article_id, patch, action="update")
+
+    def apply(
+        self,
+        article_id: UUID | str,
+        patch: ArticlePatch,
+        *,
+        action: str,
+        correction: str | None = None,
+    ) -> Article:
+        """Apply ``patch`` and journal it as ``action`` (``update``, ``restore``, ``correct``).
+
+        With ``correction``, the change is also entered in the article's public
+        correction log with that note, and emits ``corrected`` instead of ``updated``.
         """
         article_id = as_uuid(article_id, "article_id")
         expect(patch, ArticlePatch, "patch")
         with self.uow.atomic():
-            row = self._row(article_id)
-            self._check_version(row, patch.expected_version)
+            row = load_row(self.uow, article_id)
+            check_version(self.uow, row, patch.expected_version)
             changes = self._column_changes(row, patch)
             new_slug = self._slug_change(row, patch)
             tag_ids = self._tag_change(row, patch)
-            if not changes and new_slug is None and tag_ids is None:
+            fields = _changed_fields(changes, tags=tag_ids is not None, slug=new_slug is not None)
+            if not fields:
                 return self.get(article_id)
-            self._write_row(row, patch.expected_version, changes)
+            if correction is not None:
+                changes["corrections"] = [
+                    *(row.corrections or []),
+                    _correction_entry(self.uow.now(), correction, fields, row.version + 1),
+                ]
+            write_columns(self.uow, row, changes)
             if new_slug is not None:
                 self._reslug(row, new_slug)
-            current = self._row(article_id)
-            if patch.byline is not None:
+            if patch.byline is not None and "byline" in changes:
                 ap = self.t.article_people
                 self.conn.execute(delete(ap).where(ap.c.article_id == article_id))
                 self._write_people(article_id, patch.byline)
-            at = self.t.article_tags
+            current = load_row(self.uow, article_id)
             if tag_ids is not None:
+                at = self.t.article_tags
                 self.conn.execute(delete(at).where(at.c.article_id == article_id))
                 self._write_tags(article_id, tag_ids, current.is_public, current.listed_at)
             elif {"listed_at", "is_public"} & changes.keys():
-                self.conn.execute(
-                    update(at)
-                    .where(at.c.article_id == article_id)
-                    .values(listed_at=current.listed_at, is_public=current.is_public)
-                )
+                sync_listing(self.uow, article_id)
             if {"title_key", "url_key", "published_at"} & changes.keys() or new_slug:
-                self.uow.relations.resolve_pending(_match_keys(self._row(article_id)))
-        return self.get(article_id)
-
-    def _row(self, article_id: UUID, *, lock: bool = False) -> Row[Any]:
-        a = self.t.articles
-        query = select(a).where(a.c.id == article_id)
-        if lock:  # a locking read sees the latest commit, not this transaction's snapshot
-            query = query.with_for_update(read=True)
-        row = self.conn.execute(query).first()
-        if row is None:
-            raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
-        return row
-
-    @staticmethod
-    def _check_version(row: Row[Any], expected: int | None) -> None:
-        if expected is not None and row.version != expected:
-            raise ConflictError(
-                f"the article is at version {row.version}, not {expected}: someone saved it "
-                "in the meantime; reload it and apply your change again",
-                current_version=row.version,
-                expected_version=expected,
+                self.uow.relations.resolve_pending(match_keys(current))
+            article = self.get(article_id)
+            events = [EventKind.CORRECTED if correction is not None else EventKind.UPDATED]
+            if new_slug is not None:
+                events.append(EventKind.SLUG_CHANGED)
+            self.uow.journal.record(
+                article, action=action, changed=fields, events=events, old_slug=row.slug
             )
+        return article
 
     def _column_changes(self, row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
         """The article columns ``patch`` changes, with derived columns kept consistent."""
@@ -579,7 +609,7 @@ class ArticleRepository(Repository):
             if field in given:
                 wanted[field] = given[field]
         if "byline" in given:
-            wanted["byline"] = _byline_json(patch.byline or ())
+            wanted["byline"] = byline_json(patch.byline or ())
         if "dateline" in given:
             wanted["dateline_place"] = patch.dateline.place if patch.dateline else None
             wanted["dateline_source"] = patch.dateline.source if patch.dateline else None
@@ -598,15 +628,19 @@ class ArticleRepository(Repository):
             wanted["url_key"] = (
                 url_key(wanted["canonical_url"]) if wanted["canonical_url"] else None
             )
+        status = Status(row.status)
+        published_at = given.get("published_at", row.published_at)
+        embargoed_until = given.get("embargoed_until", row.embargoed_until)
         if "published_at" in given:
-            status = Status(row.status)
-            published_at = given["published_at"]
             if published_at is None and status is not Status.DRAFT:
                 raise ValidationError(
                     f"a {status.value} article needs a publication time", field="published_at"
                 )
             wanted["published_at"] = published_at
-            wanted["listed_at"] = listed_at(status, published_at, row.created_at)
+        if "embargoed_until" in given:
+            wanted["embargoed_until"] = embargoed_until
+        if {"published_at", "embargoed_until"} & given.keys():
+            wanted["listed_at"] = listed_at(status, published_at, row.created_at, embargoed_until)
         return {key: value for key, value in wanted.items() if getattr(row, key) != value}
 
     def _slug_change(self, row: Row[Any], patch: ArticlePatch) -> str | None:
@@ -637,24 +671,6 @@ class ArticleRepository(Repository):
         ).all()
         return None if list(current) == tag_ids else tag_ids
 
-    def _write_row(self, row: Row[Any], expected: int, changes: dict[str, Any]) -> None:
-        a = self.t.articles
-        result = self.conn.execute(
-            update(a)
-            .where(a.c.id == row.id, a.c.version == expected)
-            .values(**changes, version=expected + 1, updated_at=self.uow.now())
-        )
-        if result.rowcount == 0:
-            # Someone saved the article since it was read: never go on as if it were ours.
-            current = self._row(row.id, lock=True)
-            self._check_version(current, expected)
-            raise ConflictError(
-                "the article was saved by someone else in the meantime; reload it and apply "
-                "your change again",
-                current_version=current.version,
-                expected_version=expected,
-            )
-
     def _reslug(self, row: Row[Any], slug: str) -> None:
         a = self.t.articles
         try:
@@ -667,36 +683,10 @@ class ArticleRepository(Repository):
             ) from None
 
     @translated
-    def archive(self, article_id: UUID | str, *, expected_version: int | None = None) -> Article:
-        """Take an article out of public view for good, keeping it (and its URL history).
-
-        Raises:
-            NotFoundError: no such article.
-            ConflictError: ``expected_version`` is given and no longer current.
-        """
-        article_id = as_uuid(article_id, "article_id")
-        expected_version = as_version(expected_version)
-        with self.uow.atomic():
-            row = self._row(article_id)
-            self._check_version(row, expected_version)
-            if row.status != Status.ARCHIVED.value:
-                sort_at = listed_at(Status.ARCHIVED, row.published_at, row.created_at)
-                self._write_row(
-                    row,
-                    row.version,
-                    {"status": Status.ARCHIVED.value, "is_public": False, "listed_at": sort_at},
-                )
-                at = self.t.article_tags
-                self.conn.execute(
-                    update(at)
-                    .where(at.c.article_id == article_id)
-                    .values(is_public=False, listed_at=sort_at)
-                )
-        return self.get(article_id)
-
-    @translated
     def delete(self, article_id: UUID | str, *, expected_version: int | None = None) -> None:
         """Delete an article for good; relations pointing at it become pending again.
+
+        Its revisions go with it; a ``deleted`` event is emitted.
 
         Raises:
             NotFoundError: no such article.
@@ -706,22 +696,44 @@ class ArticleRepository(Repository):
         expected_version = as_version(expected_version)
         a = self.t.articles
         with self.uow.atomic():
-            row = self._row(article_id)
-            self._check_version(row, expected_version)
+            row = load_row(self.uow, article_id)
+            check_version(self.uow, row, expected_version)
             self.uow.relations.unresolve_incoming(row)
+            self.uow.journal.deleted(row)
             self.conn.execute(delete(a).where(a.c.id == article_id))
 
 
-def _byline_json(byline: Sequence[Person]) -> list[dict[str, str]]:
-    return [{"name": p.name, "role": p.role} if p.role else {"name": p.name} for p in byline]
+# Article columns and the article field each one belongs to, for the revision log.
+_COLUMN_FIELDS = {
+    "dateline_place": "dateline",
+    "dateline_source": "dateline",
+    "source_format": "source",
+    "source_locator": "source",
+    "source_key": "source",
+}
+_DERIVED_COLUMNS = frozenset({"title_key", "url_key", "listed_at", "is_public", "corrections"})
 
 
-def _match_keys(row: Row[Any]) -> MatchKeys:
-    return MatchKeys(
-        id=row.id,
-        locale=row.locale,
-        slug=row.slug,
-        title_key=row.title_key,
-        url_key=row.url_key,
-        published_at=row.published_at,
-    )
+def _changed_fields(changes: dict[str, Any], *, tags: bool, slug: bool) -> builtins.list[str]:
+    """The article fields a set of column changes touches, for the revision log."""
+    fields = [
+        _COLUMN_FIELDS.get(column, column) for column in changes if column not in _DERIVED_COLUMNS
+    ]
+    if tags:
+        fields.append("tags")
+    if slug:
+        fields.append("slug")
+    return sorted(set(fields))
+
+
+def _correction_entry(
+    now: datetime, note: str, fields: Sequence[str], version: int
+) -> dict[str, Any]:
+    """One entry of the public correction log, as stored in the article row."""
+    return {
+        "id": uuid4().hex,
+        "created_at": now.isoformat(),
+        "note": note,
+        "fields": list(fields),
+        "version": version,
+    }

@@ -8,8 +8,10 @@ are built with ``model_construct``: the data was validated on the way in.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from sqlalchemy import Row, select
 
@@ -18,13 +20,12 @@ from newscms.domain.article_ref import ArticleRef
 from newscms.domain.relation import PendingTarget, Relation
 from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
+from newscms.domain.workflow import Correction
 from newscms.store.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from datetime import datetime
-    from uuid import UUID
 
     from sqlalchemy import Connection
 
@@ -251,6 +252,17 @@ class ArticleLoader:
             canonical_url=row.canonical_url,
             source=source,
             date_provenance=provenance,
+            embargoed_until=row.embargoed_until,
+            corrections=tuple(
+                Correction.model_construct(
+                    id=UUID(hex=entry["id"]),
+                    created_at=datetime.fromisoformat(entry["created_at"]),
+                    note=entry["note"],
+                    fields=tuple(entry["fields"]),
+                    version=entry["version"],
+                )
+                for entry in row.corrections or ()
+            ),
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session
 
 from newscms.errors import NaiveDatetimeError, SchemaError, ValidationError
@@ -24,14 +24,19 @@ from newscms.store import migrations
 from newscms.store._errors import translate_errors
 from newscms.store.cursor import CursorCodec
 from newscms.store.engine import create_engine, prepare_engine
+from newscms.store.events import DrainResult, EventBus, EventHandler, drain_events
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
 from newscms.utils.locales import normalize_locale
 from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy import MetaData
 
+    from newscms.domain.article import Article
+    from newscms.domain.workflow import EventKind
     from newscms.store.migrations import SchemaStatus
 
 __all__ = ["DEFAULT_DATABASE_URL", "Clock", "Slugifier", "Store", "StoreSettings", "utc_now"]
@@ -63,6 +68,7 @@ class StoreSettings:
     clock: Clock
     slugifier: Slugifier
     default_locale: str
+    outbox: bool = True
 
     def now(self) -> datetime:
         """The injected clock's current moment, checked to be aware and returned in UTC."""
@@ -85,6 +91,8 @@ class Store:
         cursor_secret: key signing pagination cursors; by default a random key stored
             in the database at migration time, shared by every worker of the site.
         check_schema: refuse to work (with the command to run) while the schema is behind.
+        outbox: also write every event to the durable outbox table (``drain_events``);
+            turn off only when nothing drains it.
     """
 
     def __init__(
@@ -98,6 +106,7 @@ class Store:
         default_locale: str = "en",
         cursor_secret: bytes | str | None = None,
         check_schema: bool = True,
+        outbox: bool = True,
     ) -> None:
         self.engine = prepare_engine(bind) if isinstance(bind, Engine) else create_engine(bind)
         self.settings = StoreSettings(
@@ -105,7 +114,9 @@ class Store:
             clock=clock,
             slugifier=slugifier,
             default_locale=normalize_locale(default_locale),
+            outbox=bool(outbox),
         )
+        self.event_bus = EventBus()
         if isinstance(cursor_secret, str):
             cursor_secret = cursor_secret.encode("utf-8")
         if cursor_secret is not None and len(cursor_secret) < 16:
@@ -172,10 +183,12 @@ class Store:
     # -- units of work ------------------------------------------------------------
 
     @contextmanager
-    def session(self, *, readonly: bool = False) -> Iterator[UnitOfWork]:
+    def session(self, *, readonly: bool = False, actor: str | None = None) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
-        ``readonly`` lets SQLite readers run beside a writer instead of queueing.
+        ``readonly`` lets SQLite readers run beside a writer instead of queueing;
+        ``actor`` (a user name) is recorded on every revision saved in it. Event
+        handlers run after the commit, never after a rollback.
         """
         with translate_errors(), self.engine.connect() as plain:
             begin = "DEFERRED" if readonly else "IMMEDIATE"
@@ -187,13 +200,17 @@ class Store:
                 connection = connection.execution_options(isolation_level="READ COMMITTED")
             with connection.begin():
                 self._ensure_ready(connection)
-                yield UnitOfWork(self.settings, connection, self.cursors)
+                uow = UnitOfWork(self.settings, connection, self.cursors, actor=actor)
+                yield uow
+        self.event_bus.dispatch(uow.events)
 
-    def using(self, session: Session | Connection) -> UnitOfWork:
+    def using(self, session: Session | Connection, *, actor: str | None = None) -> UnitOfWork:
         """A unit of work inside a host's own ``Session`` (or ``Connection``) transaction.
 
         newscms writes through the session's connection and never commits: the host
-        does, for its tables and newscms's at once.
+        does, for its tables and newscms's at once. With a ``Session``, event handlers
+        run after the host commits (and never after a rollback); with a bare
+        ``Connection`` newscms cannot see the commit, so use the outbox (``drain_events``).
         """
         if not isinstance(session, Session | Connection):
             raise ValidationError(
@@ -203,7 +220,50 @@ class Store:
         with translate_errors():
             connection = session.connection() if isinstance(session, Session) else session
             self._ensure_ready(connection)
-            return UnitOfWork(self.settings, connection, self.cursors, host_session=session)
+            uow = UnitOfWork(
+                self.settings, connection, self.cursors, actor=actor, host_session=session
+            )
+        if isinstance(session, Session):
+            self._dispatch_after_commit(session, uow)
+        return uow
+
+    def _dispatch_after_commit(self, session: Session, uow: UnitOfWork) -> None:
+        def committed(_session: Session) -> None:
+            events, uow.events[:] = list(uow.events), []
+            self.event_bus.dispatch(events)
+
+        def rolled_back(_session: Session) -> None:
+            uow.events.clear()
+
+        event.listen(session, "after_commit", committed, once=True)
+        event.listen(session, "after_rollback", rolled_back, once=True)
+
+    # -- events and scheduled work ---------------------------------------------------
+
+    def subscribe(
+        self, handler: EventHandler, *, kinds: Sequence[EventKind | str] | None = None
+    ) -> None:
+        """Call ``handler(event)`` after each commit, for every event or only ``kinds``.
+
+        A handler that raises is logged (logger ``newscms.events``) and counted in
+        ``store.event_bus.failures``; the other handlers still run and no data is touched.
+        """
+        self.event_bus.subscribe(handler, kinds=kinds)
+
+    def drain_events(self, deliver: EventHandler, *, limit: int = 1000) -> DrainResult:
+        """Deliver undelivered outbox events to ``deliver`` in order (at least once)."""
+        with self.session() as uow:
+            return drain_events(uow, deliver, limit=limit)
+
+    def publish_due(self, *, actor: str | None = None) -> tuple[Article, ...]:
+        """Record the publication of every scheduled article whose time has come.
+
+        Reads already show such articles as published; this writes the transition,
+        its revision and its ``published`` event. Idempotent and safe to run from
+        several workers at once.
+        """
+        with self.session(actor=actor) as uow:
+            return uow.workflow.publish_due()
 
     def dispose(self) -> None:
         """Close every pooled connection (the engine stays usable)."""

@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 
 from newscms.errors import ValidationError
-from newscms.store.types import JSONData, Key, LongText, UTCDateTime
+from newscms.store.types import Blob, EventId, JSONData, Key, LongText, UTCDateTime
 
 __all__ = ["DEFAULT_PREFIX", "NAMING_CONVENTION", "Tables", "build_tables"]
 
@@ -70,6 +70,8 @@ class Tables:
     tag_slugs: Table
     article_tags: Table
     relations: Table
+    revisions: Table
+    events: Table
     meta: Table
 
     @property
@@ -127,6 +129,9 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("source_locator", String(2000)),
         Column("source_key", Key(64)),
         Column("date_provenance", JSONData),
+        Column("embargoed_until", UTCDateTime()),
+        # The public correction log, read with the article (no extra statement).
+        Column("corrections", JSONData),
         PrimaryKeyConstraint("id"),
         UniqueConstraint("locale", "slug"),
         UniqueConstraint("source_key"),
@@ -252,6 +257,41 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # One row per saved version of an article: who, when, what changed, and a compressed
+    # snapshot (see store/snapshots.py) keyed to its keyframe ``base_version``.
+    revisions = Table(
+        f"{p}revisions",
+        metadata,
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("version", Integer(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("actor", String(200)),
+        Column("action", String(KIND), nullable=False),
+        Column("changed_fields", JSONData, nullable=False),
+        Column("base_version", Integer()),
+        Column("snapshot", Blob, nullable=False),
+        PrimaryKeyConstraint("article_id", "version"),
+        **mysql_options,
+    )
+
+    # The durable outbox: events written in the same transaction as the change, delivered
+    # at least once by ``drain``. No foreign key: a deleted article's events must survive.
+    events = Table(
+        f"{p}events",
+        metadata,
+        Column("id", EventId, nullable=False, autoincrement=True),
+        Column("article_id", Uuid(), nullable=False),
+        Column("kind", String(KIND), nullable=False),
+        Column("payload", JSONData, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("delivered_at", UTCDateTime()),
+        PrimaryKeyConstraint("id"),
+        Index(f"ix_{p}events_undelivered", "delivered_at", "id"),
+        **mysql_options,
+    )
+
     meta = Table(
         f"{p}meta",
         metadata,
@@ -273,5 +313,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         tag_slugs=tag_slugs,
         article_tags=article_tags,
         relations=relations,
+        revisions=revisions,
+        events=events,
         meta=meta,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -14,7 +14,7 @@ from newscms.errors import NaiveDatetimeError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
 
-__all__ = ["JSONData", "Key", "LongText", "UTCDateTime"]
+__all__ = ["Blob", "EventId", "JSONData", "Key", "LongText", "UTCDateTime"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -69,3 +69,9 @@ LongText: TypeEngine[str] = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "ma
 
 JSONData: TypeEngine[Any] = JSON()
 """Small structured values (bylines, provenance) stored as JSON on every backend."""
+
+Blob: TypeEngine[bytes] = LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+"""Compressed snapshots: MySQL's ``BLOB`` stops at 64 KB."""
+
+EventId: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
+"""An ever-growing event number; SQLite only auto-increments an ``INTEGER`` primary key."""

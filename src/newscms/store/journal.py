@@ -1,0 +1,162 @@
+"""The journal of every save: a revision per version, and the events it emits.
+
+Each write that changes an article calls ``Journal.record`` in the same savepoint as
+the change, so the revision log, the durable outbox and the after-commit events can
+never disagree with the data: a rolled-back write leaves none of them behind.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select
+
+from newscms.domain.status import Status
+from newscms.domain.workflow import ArticleEvent, EventKind
+from newscms.store.snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from uuid import UUID
+
+    from sqlalchemy import Row
+
+    from newscms.domain.article import Article
+    from newscms.store.unit import UnitOfWork
+
+__all__ = ["SNAPSHOT_FIELDS", "Journal", "article_snapshot", "read_keyframe"]
+
+SNAPSHOT_FIELDS = frozenset(
+    {
+        "locale",
+        "slug",
+        "headline",
+        "subheadline",
+        "summary",
+        "body",
+        "byline",
+        "dateline",
+        "status",
+        "published_at",
+        "embargoed_until",
+        "canonical_url",
+        "source",
+        "date_provenance",
+    }
+)
+"""What a revision keeps of an article (plus its tags); enough to read or restore it."""
+
+_KEYFRAMES = "journal_keyframes"
+
+
+def article_snapshot(article: Article) -> dict[str, Any]:
+    """The JSON-ready state of ``article`` that a revision stores."""
+    snapshot = article.model_dump(mode="json", include=set(SNAPSHOT_FIELDS))
+    snapshot["tags"] = [
+        {"id": str(tag.id), "kind": tag.kind, "name": tag.name, "slug": tag.slug}
+        for tag in article.tags
+    ]
+    return snapshot
+
+
+def read_keyframe(uow: UnitOfWork, article_id: UUID, version: int) -> dict[str, Any]:
+    """The snapshot of keyframe revision ``version`` (stored without a dictionary)."""
+    r = uow.settings.tables.revisions
+    blob = uow.connection.execute(
+        select(r.c.snapshot).where(r.c.article_id == article_id, r.c.version == version)
+    ).scalar_one()
+    return decode_snapshot(blob, None)
+
+
+class Journal:
+    """Writes revisions and outbox events for one unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def record(
+        self,
+        article: Article,
+        *,
+        action: str,
+        changed: Iterable[str],
+        events: Iterable[EventKind],
+        old_slug: str | None = None,
+    ) -> None:
+        """Store revision ``article.version`` and emit ``events`` about the article."""
+        snapshot = article_snapshot(article)
+        keyframes: dict[UUID, tuple[int, dict[str, Any]]] = self.uow.cache.setdefault(
+            _KEYFRAMES, {}
+        )
+        base_version = None if is_keyframe(article.version) else keyframe_of(article.version)
+        keyframe = None
+        if base_version is not None:
+            keyframe = self._keyframe(article.id, base_version, keyframes)
+        else:
+            keyframes[article.id] = (article.version, snapshot)
+        self.uow.connection.execute(
+            insert(self.uow.settings.tables.revisions).values(
+                article_id=article.id,
+                version=article.version,
+                created_at=article.updated_at,
+                actor=self.uow.actor,
+                action=action,
+                changed_fields=list(dict.fromkeys(changed)),
+                base_version=base_version,
+                snapshot=encode_snapshot(snapshot, keyframe),
+            )
+        )
+        for kind in events:
+            self.emit(
+                ArticleEvent.model_construct(
+                    kind=kind,
+                    article_id=article.id,
+                    locale=article.locale,
+                    slug=article.slug,
+                    old_slug=old_slug if kind is EventKind.SLUG_CHANGED else None,
+                    status=article.status,
+                    version=article.version,
+                    occurred_at=article.updated_at,
+                    sequence=None,
+                )
+            )
+
+    def _keyframe(
+        self, article_id: UUID, version: int, cache: dict[UUID, tuple[int, dict[str, Any]]]
+    ) -> dict[str, Any]:
+        cached = cache.get(article_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        snapshot = read_keyframe(self.uow, article_id, version)
+        cache[article_id] = (version, snapshot)
+        return snapshot
+
+    def deleted(self, row: Row[Any]) -> None:
+        """Emit the ``deleted`` event of an article row about to be removed."""
+        self.emit(
+            ArticleEvent.model_construct(
+                kind=EventKind.DELETED,
+                article_id=row.id,
+                locale=row.locale,
+                slug=row.slug,
+                old_slug=None,
+                status=Status(row.status),
+                version=row.version,
+                occurred_at=self.uow.now(),
+                sequence=None,
+            )
+        )
+
+    def emit(self, event: ArticleEvent) -> None:
+        """Queue ``event`` for after-commit handlers and write it to the durable outbox."""
+        self.uow.events.append(event)
+        if not self.uow.settings.outbox:
+            return
+        self.uow.connection.execute(
+            insert(self.uow.settings.tables.events).values(
+                article_id=event.article_id,
+                kind=event.kind.value,
+                payload=event.model_dump(mode="json", exclude={"sequence"}),
+                created_at=event.occurred_at,
+            )
+        )

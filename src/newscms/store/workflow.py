@@ -1,0 +1,285 @@
+"""The editorial workflow: publish, schedule, unpublish, archive, correct, preview.
+
+``draft → scheduled → published → archived``, and ``unpublish`` back to draft; any other
+move is a ``WorkflowError``. Statuses are judged as readers see them: a scheduled
+article whose time has passed *is* published, with no job having run. ``publish_due``
+exists for hosts that want the transition recorded (and its event sent) on time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select
+
+from newscms.domain.article import ArticlePatch
+from newscms.domain.status import (
+    Status,
+    Transition,
+    check_transition,
+    effective_status,
+    is_public_status,
+    listed_at,
+)
+from newscms.domain.workflow import EventKind
+from newscms.errors import PreviewTokenError, ValidationError, WorkflowError
+from newscms.store._base import Repository, as_uuid, as_version, expect
+from newscms.store._errors import translated
+from newscms.store.article_rows import check_version, load_row, sync_listing, write_columns
+from newscms.utils.tokens import make_preview_token, read_preview_token
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from sqlalchemy import Row
+
+    from newscms.domain.article import Article
+
+__all__ = ["WorkflowRepository"]
+
+_EVENTS = {
+    Transition.PUBLISH: EventKind.PUBLISHED,
+    Transition.SCHEDULE: EventKind.SCHEDULED,
+    Transition.UNPUBLISH: EventKind.UNPUBLISHED,
+    Transition.ARCHIVE: EventKind.ARCHIVED,
+}
+_NOTE_MAX = 2000
+_MAX_PREVIEW_TTL = timedelta(days=30)
+
+
+def _aware(value: object, field: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError("must be a datetime", field=field)
+    if value.utcoffset() is None:
+        raise ValidationError("must be timezone-aware", field=field)
+    return value
+
+
+class WorkflowRepository(Repository):
+    """Status changes, corrections and previews of one unit of work."""
+
+    # -- status transitions -----------------------------------------------------------
+
+    @translated
+    def publish(
+        self,
+        article_id: UUID | str,
+        *,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Article:
+        """Publish a draft or scheduled article now (or at a past moment ``at``).
+
+        A republished article keeps its original publication date unless ``at`` is
+        given; ``first_published_at`` never moves once set.
+
+        Raises:
+            WorkflowError: the article is already published or archived, or ``at`` is
+                in the future (use ``schedule``).
+        """
+        at = _aware(at, "at") if at is not None else None
+        now = self.uow.now()
+        if at is not None and at > now:
+            raise WorkflowError("that time is in the future: schedule the article instead")
+
+        def values(row: Row[Any]) -> dict[str, Any]:
+            republished = row.first_published_at is not None and row.published_at is not None
+            published_at = at or (row.published_at if republished else now)
+            return {
+                "published_at": published_at,
+                "first_published_at": row.first_published_at or published_at,
+            }
+
+        return self._move(article_id, Transition.PUBLISH, expected_version, values)
+
+    @translated
+    def schedule(
+        self, article_id: UUID | str, at: datetime, *, expected_version: int | None = None
+    ) -> Article:
+        """Schedule a draft to be published at ``at`` (or move a scheduled article's time).
+
+        Until ``at`` passes the article is invisible to every public read; then it
+        reads as published, without any job running.
+
+        Raises:
+            WorkflowError: the article is published or archived, or ``at`` is not in the
+                future (use ``publish``).
+        """
+        at = _aware(at, "at")
+        if at <= self.uow.now():
+            raise WorkflowError("that time has passed: publish the article instead")
+        return self._move(
+            article_id, Transition.SCHEDULE, expected_version, lambda row: {"published_at": at}
+        )
+
+    @translated
+    def unpublish(self, article_id: UUID | str, *, expected_version: int | None = None) -> Article:
+        """Take a published, scheduled or archived article back to draft.
+
+        Its publication dates are kept, so publishing it again keeps its place in time.
+        """
+        return self._move(article_id, Transition.UNPUBLISH, expected_version, lambda row: {})
+
+    @translated
+    def archive(self, article_id: UUID | str, *, expected_version: int | None = None) -> Article:
+        """Take an article out of public view for good, keeping it and its URL history."""
+        return self._move(article_id, Transition.ARCHIVE, expected_version, lambda row: {})
+
+    def _move(
+        self,
+        article_id: UUID | str,
+        action: Transition,
+        expected_version: int | None,
+        values: Any,
+    ) -> Article:
+        article_id = as_uuid(article_id, "article_id")
+        expected_version = as_version(expected_version)
+        with self.uow.atomic():
+            row = load_row(self.uow, article_id)
+            check_version(self.uow, row, expected_version)
+            now = self.uow.now()
+            current = effective_status(Status(row.status), row.published_at, now)
+            target = check_transition(action, current)
+            changes: dict[str, Any] = {"status": target.value, **values(row)}
+            article = self._write(row, changes, action=action.value, event=_EVENTS[action])
+        return article
+
+    def _write(
+        self, row: Row[Any], changes: dict[str, Any], *, action: str, event: EventKind
+    ) -> Article:
+        """Write a status change with its derived columns, journal it, return the article."""
+        status = Status(changes.get("status", row.status))
+        published_at = changes.get("published_at", row.published_at)
+        embargoed_until = changes.get("embargoed_until", row.embargoed_until)
+        changes["is_public"] = is_public_status(status)
+        changes.setdefault(
+            "listed_at", listed_at(status, published_at, row.created_at, embargoed_until)
+        )
+        changed = sorted(
+            key
+            for key, value in changes.items()
+            if key not in ("is_public", "listed_at", "first_published_at")
+            and getattr(row, key) != value
+        )
+        write_columns(self.uow, row, changes)
+        sync_listing(self.uow, row.id)
+        article = self.uow.articles.get(row.id)
+        self.uow.journal.record(article, action=action, changed=changed, events=[event])
+        return article
+
+    # -- scheduled work -----------------------------------------------------------------
+
+    @translated
+    def publish_due(self) -> tuple[Article, ...]:
+        """Record every due transition: scheduled articles due, and embargoes lifted.
+
+        Each gets a revision and a ``published`` event, exactly once: a second run, or
+        another worker running at the same time, finds nothing left to do (rows being
+        processed elsewhere are skipped, not waited for).
+        """
+        a = self.t.articles
+        now = self.uow.now()
+        query = (
+            select(a)
+            .where(
+                or_(
+                    and_(a.c.status == Status.SCHEDULED.value, a.c.published_at <= now),
+                    and_(a.c.status == Status.PUBLISHED.value, a.c.embargoed_until <= now),
+                )
+            )
+            .order_by(a.c.listed_at, a.c.id)
+        )
+        if self.uow.dialect != "sqlite":
+            query = query.with_for_update(skip_locked=True)
+        done = []
+        for row in self.conn.execute(query).all():
+            with self.uow.atomic():
+                if row.status == Status.SCHEDULED.value:
+                    changes: dict[str, Any] = {
+                        "status": Status.PUBLISHED.value,
+                        "first_published_at": row.first_published_at or row.published_at,
+                    }
+                    action = "publish"
+                else:
+                    # The embargo is over: keep the article where it sorts now, forget the
+                    # embargo (its revision remembers it), and announce the article.
+                    changes = {"embargoed_until": None, "listed_at": row.listed_at}
+                    action = "lift_embargo"
+                done.append(self._write(row, changes, action=action, event=EventKind.PUBLISHED))
+        return tuple(done)
+
+    # -- corrections --------------------------------------------------------------------
+
+    @translated
+    def correct(self, article_id: UUID | str, patch: ArticlePatch, *, note: str) -> Article:
+        """Correct a published article: apply ``patch`` and log it publicly with ``note``.
+
+        The correction keeps the original publication date (a patch may not move it)
+        and emits ``corrected``. The log appears in the article's JSON and JSON-LD.
+
+        Raises:
+            WorkflowError: the article is not published (edit drafts with ``update``).
+            ValidationError: the note is blank or too long, or the patch moves the
+                publication date.
+        """
+        expect(patch, ArticlePatch, "patch")
+        if not isinstance(note, str) or not note.strip():
+            raise ValidationError("a correction needs a public note", field="note")
+        if len(note) > _NOTE_MAX:
+            raise ValidationError(f"is longer than {_NOTE_MAX} characters", field="note")
+        if "published_at" in patch.model_fields_set:
+            raise ValidationError(
+                "a correction keeps the original publication date", field="published_at"
+            )
+        article_id = as_uuid(article_id, "article_id")
+        row = load_row(self.uow, article_id)
+        status = effective_status(Status(row.status), row.published_at, self.uow.now())
+        if status is not Status.PUBLISHED:
+            raise WorkflowError(
+                f"only published articles are corrected; this one is {status.value} "
+                "(edit it with update)"
+            )
+        return self.uow.articles.apply(
+            article_id, patch, action="correct", correction=" ".join(note.split())
+        )
+
+    # -- previews -----------------------------------------------------------------------
+
+    @translated
+    def preview_token(
+        self,
+        article_id: UUID | str,
+        *,
+        secret: bytes | str,
+        ttl: timedelta = timedelta(hours=24),
+    ) -> str:
+        """A signed token letting a front end show this article before it is public.
+
+        ``secret`` is yours (keep it out of the database); the token expires after
+        ``ttl`` (at most 30 days) and opens this one article only.
+        """
+        article_id = as_uuid(article_id, "article_id")
+        if not isinstance(ttl, timedelta) or not timedelta(0) < ttl <= _MAX_PREVIEW_TTL:
+            raise ValidationError("must be a positive timedelta of at most 30 days", field="ttl")
+        load_row(self.uow, article_id)
+        return make_preview_token(article_id, secret=secret, expires_at=self.uow.now() + ttl)
+
+    @translated
+    def preview(
+        self, token: str, *, secret: bytes | str, article_id: UUID | str | None = None
+    ) -> Article:
+        """The article a preview token opens, whatever its status or embargo.
+
+        Pass the ``article_id`` the front end is about to show, so a token for one
+        article can never open another.
+
+        Raises:
+            PreviewTokenError: the token is tampered, expired, signed with another
+                secret, or for another article.
+            NotFoundError: the article no longer exists.
+        """
+        granted = read_preview_token(token, secret=secret, now=self.uow.now())
+        if article_id is not None and as_uuid(article_id, "article_id") != granted:
+            raise PreviewTokenError("this preview token is for another article")
+        return self.uow.articles.get(granted)
