@@ -12,8 +12,12 @@ import click
 from newscms._version import __version__
 from newscms.cli._common import DATABASE_ENV, CliContext, NewsCMSGroup
 from newscms.cli.articles import article
+from newscms.cli.demo import demo
+from newscms.cli.events import events
+from newscms.cli.importing import import_command
 from newscms.cli.schema import init, migrate
 from newscms.cli.tags import tag
+from newscms.cli.workflow import WORKFLOW_COMMANDS
 
 __all__ = ["cli", "main"]
 
@@ -33,10 +37,13 @@ __all__ = ["cli", "main"]
 def cli(ctx: click.Context, database_url: str, prefix: str) -> None:
     """Manage news content stored by newscms."""
     ctx.obj = CliContext(database_url=database_url, prefix=prefix)
+    ctx.call_on_close(ctx.obj.close)
 
 
-for command in (init, migrate, article, tag):
+for command in (init, migrate, article, tag, events, import_command, demo):
     cli.add_command(command)
+for command in WORKFLOW_COMMANDS:
+    article.add_command(command)
 
 
 def main() -> None:

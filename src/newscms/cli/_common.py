@@ -43,6 +43,12 @@ class CliContext:
             self._store = Store(self.database_url, prefix=self.prefix, check_schema=check_schema)
         return self._store
 
+    def close(self) -> None:
+        """Close the store's connections (the command is over)."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
 
 pass_context = click.make_pass_decorator(CliContext)
 

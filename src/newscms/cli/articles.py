@@ -9,6 +9,7 @@ from rich.table import Table
 
 from newscms.cli._common import CliContext, emit_json, pass_context
 from newscms.domain.status import Status
+from newscms.formats.json import to_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,7 +21,7 @@ __all__ = ["article"]
 
 @click.group()
 def article() -> None:
-    """List and show articles."""
+    """List and show articles, and move them through the editorial workflow."""
 
 
 def article_table(articles: Sequence[Article], *, title: str | None = None) -> Table:
@@ -78,7 +79,7 @@ def list_articles(
             cursor=cursor,
         )
     if as_json:
-        emit_json(page.model_dump(mode="json"))
+        emit_json(to_json(page))
         return
     ctx.console.print(article_table(page.items))
     if page.next_cursor:
@@ -96,7 +97,7 @@ def show_article(ctx: CliContext, *, slug: str, locale: str | None, as_json: boo
     with store.session(readonly=True) as uow:
         found = uow.articles.get_by_slug(locale or store.settings.default_locale, slug)
     if as_json:
-        emit_json(found.model_dump(mode="json"))
+        emit_json(to_json(found))
         return
     console = ctx.console
     if found.slug != slug:

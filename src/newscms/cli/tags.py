@@ -6,6 +6,7 @@ import click
 from rich.table import Table
 
 from newscms.cli._common import CliContext, emit_json, pass_context
+from newscms.formats.json import to_json
 
 __all__ = ["tag"]
 
@@ -24,7 +25,7 @@ def list_tags(ctx: CliContext, *, kind: str | None, as_json: bool) -> None:
     with ctx.store().session(readonly=True) as uow:
         tags = uow.tags.list(kind=kind)
     if as_json:
-        emit_json([t.model_dump(mode="json") for t in tags])
+        emit_json([to_json(t) for t in tags])
         return
     table = Table()
     for name in ("kind", "articles", "names", "id"):

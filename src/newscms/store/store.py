@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, event, select
@@ -24,7 +24,13 @@ from newscms.store import migrations
 from newscms.store._errors import translate_errors
 from newscms.store.cursor import CursorCodec
 from newscms.store.engine import create_engine, prepare_engine
-from newscms.store.events import DrainResult, EventBus, EventHandler, drain_events
+from newscms.store.events import (
+    DrainResult,
+    EventBus,
+    EventHandler,
+    drain_events,
+    prune_events,
+)
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
 from newscms.utils.locales import normalize_locale
@@ -254,6 +260,13 @@ class Store:
         """Deliver undelivered outbox events to ``deliver`` in order (at least once)."""
         with self.session() as uow:
             return drain_events(uow, deliver, limit=limit)
+
+    def prune_events(self, *, older_than: timedelta) -> int:
+        """Delete outbox events delivered more than ``older_than`` ago; returns how many."""
+        if not isinstance(older_than, timedelta) or older_than < timedelta(0):
+            raise ValidationError("must be a non-negative timedelta", field="older_than")
+        with self.session() as uow:
+            return prune_events(uow, delivered_before=uow.now() - older_than)
 
     def publish_due(self, *, actor: str | None = None) -> tuple[Article, ...]:
         """Record the publication of every scheduled article whose time has come.

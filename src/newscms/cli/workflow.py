@@ -1,0 +1,360 @@
+"""``newscms article publish|schedule|unpublish|archive|correct|history|diff|restore``.
+
+Each command finds the article by slug (in ``--locale``, default the site's locale),
+calls one workflow method and prints the result; ``--version`` makes the change
+conditional on the version the editor saw, exactly like the API's ``expected_version``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.table import Table
+
+from newscms.cli._common import CliContext, emit_json, pass_context
+from newscms.domain.article import ArticlePatch
+from newscms.errors import ValidationError
+from newscms.formats.json import to_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from newscms.domain.article import Article
+    from newscms.store import UnitOfWork
+
+__all__ = ["WORKFLOW_COMMANDS"]
+
+
+def _moment(value: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            f"{value!r} is not an ISO 8601 time like 2026-03-09T08:30+01:00", field=option
+        ) from None
+    if moment.tzinfo is None:
+        raise ValidationError("give the time with its offset, e.g. +01:00 or Z", field=option)
+    return moment
+
+
+def _actor(value: str | None) -> str | None:
+    if value:
+        return value
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+locale_option = click.option("--locale", help="Locale of the slug (default: the site's).")
+version_option = click.option(
+    "--expected-version", type=int, help="Only if the article is still at this version."
+)
+actor_option = click.option("--actor", help="Who makes the change (default: your user name).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+
+
+def _change(
+    ctx: CliContext,
+    *,
+    slug: str,
+    locale: str | None,
+    actor: str | None,
+    as_json: bool,
+    action: Callable[[UnitOfWork, Article], Article],
+) -> None:
+    store = ctx.store()
+    with store.session(actor=_actor(actor)) as uow:
+        found = uow.articles.get_by_slug(locale or store.settings.default_locale, slug)
+        changed = action(uow, found)
+    if as_json:
+        emit_json(to_json(changed))
+        return
+    when = changed.published_at.isoformat() if changed.published_at else "no publication time"
+    ctx.console.print(
+        f"{changed.locale}/{changed.slug}: {changed.status.value}, version {changed.version}, "
+        f"{when}"
+    )
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--at", help="A past publication time (ISO 8601 with offset); default now.")
+@locale_option
+@version_option
+@actor_option
+@json_option
+@pass_context
+def publish(
+    ctx: CliContext,
+    *,
+    slug: str,
+    at: str | None,
+    locale: str | None,
+    expected_version: int | None,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Publish a draft or scheduled article now."""
+    moment = _moment(at, "at") if at else None
+    _change(
+        ctx,
+        slug=slug,
+        locale=locale,
+        actor=actor,
+        as_json=as_json,
+        action=lambda uow, a: uow.workflow.publish(
+            a.id, at=moment, expected_version=expected_version
+        ),
+    )
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("at")
+@locale_option
+@version_option
+@actor_option
+@json_option
+@pass_context
+def schedule(
+    ctx: CliContext,
+    *,
+    slug: str,
+    at: str,
+    locale: str | None,
+    expected_version: int | None,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Schedule an article for AT (ISO 8601 with offset, e.g. 2026-03-09T08:30+01:00)."""
+    moment = _moment(at, "at")
+    _change(
+        ctx,
+        slug=slug,
+        locale=locale,
+        actor=actor,
+        as_json=as_json,
+        action=lambda uow, a: uow.workflow.schedule(
+            a.id, moment, expected_version=expected_version
+        ),
+    )
+
+
+def _simple_transition(name: str, help_text: str) -> click.Command:
+    @click.argument("slug")
+    @locale_option
+    @version_option
+    @actor_option
+    @json_option
+    @pass_context
+    def command(
+        ctx: CliContext,
+        *,
+        slug: str,
+        locale: str | None,
+        expected_version: int | None,
+        actor: str | None,
+        as_json: bool,
+    ) -> None:
+        _change(
+            ctx,
+            slug=slug,
+            locale=locale,
+            actor=actor,
+            as_json=as_json,
+            action=lambda uow, a: getattr(uow.workflow, name)(
+                a.id, expected_version=expected_version
+            ),
+        )
+
+    return click.command(name=name, help=help_text)(command)
+
+
+unpublish = _simple_transition("unpublish", "Take an article back to draft.")
+archive = _simple_transition("archive", "Take an article out of public view for good.")
+
+
+@click.command()
+@click.argument("slug")
+@click.option("--note", required=True, help="The public correction note readers will see.")
+@click.option("--headline", help="The corrected headline.")
+@click.option("--summary", help="The corrected summary.")
+@click.option(
+    "--body-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file holding the corrected body (HTML).",
+)
+@locale_option
+@version_option
+@actor_option
+@json_option
+@pass_context
+def correct(
+    ctx: CliContext,
+    *,
+    slug: str,
+    note: str,
+    headline: str | None,
+    summary: str | None,
+    body_file: Path | None,
+    locale: str | None,
+    expected_version: int | None,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Correct a published article and log the correction publicly."""
+    fields: dict[str, Any] = {}
+    if headline is not None:
+        fields["headline"] = headline
+    if summary is not None:
+        fields["summary"] = summary
+    if body_file is not None:
+        fields["body"] = body_file.read_text(encoding="utf-8")
+    if not fields:
+        raise ValidationError("give --headline, --summary or --body-file", field="changes")
+
+    def action(uow: UnitOfWork, found: Article) -> Article:
+        patch = ArticlePatch.model_validate(
+            {"expected_version": expected_version or found.version, **fields}
+        )
+        return uow.workflow.correct(found.id, patch, note=note)
+
+    _change(ctx, slug=slug, locale=locale, actor=actor, as_json=as_json, action=action)
+
+
+@click.command()
+@click.argument("slug")
+@locale_option
+@json_option
+@pass_context
+def history(ctx: CliContext, *, slug: str, locale: str | None, as_json: bool) -> None:
+    """List every saved revision of an article: who, when, what changed."""
+    store = ctx.store()
+    with store.session(readonly=True) as uow:
+        found = uow.articles.get_by_slug(locale or store.settings.default_locale, slug)
+        revisions = uow.revisions.list(found.id)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "version": r.version,
+                    "created_at": r.created_at.isoformat(),
+                    "actor": r.actor,
+                    "action": r.action,
+                    "changed_fields": list(r.changed_fields),
+                }
+                for r in revisions
+            ]
+        )
+        return
+    table = Table(title=f"{found.locale}/{found.slug}")
+    for name in ("version", "when", "who", "action", "changed"):
+        table.add_column(name, overflow="fold")
+    for r in revisions:
+        table.add_row(
+            str(r.version),
+            r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.actor or "—",
+            r.action,
+            ", ".join(r.changed_fields),
+        )
+    ctx.console.print(table)
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("from_version", type=int)
+@click.argument("to_version", type=int)
+@locale_option
+@json_option
+@pass_context
+def diff(
+    ctx: CliContext,
+    *,
+    slug: str,
+    from_version: int,
+    to_version: int,
+    locale: str | None,
+    as_json: bool,
+) -> None:
+    """Show what changed between two revisions, field by field."""
+    store = ctx.store()
+    with store.session(readonly=True) as uow:
+        found = uow.articles.get_by_slug(locale or store.settings.default_locale, slug)
+        result = uow.revisions.diff(found.id, from_version, to_version)
+    if as_json:
+        emit_json(result.model_dump(mode="json"))
+        return
+    if not result.changes:
+        click.echo(f"versions {from_version} and {to_version} are the same")
+    for change in result.changes:
+        click.echo(f"== {change.field}")
+        if change.text_diff is not None:
+            click.echo(change.text_diff.rstrip("\n"))
+        else:
+            click.echo(f"- {change.before!r}\n+ {change.after!r}")
+
+
+@click.command()
+@click.argument("slug")
+@click.argument("version", type=int)
+@locale_option
+@version_option
+@actor_option
+@json_option
+@pass_context
+def restore(
+    ctx: CliContext,
+    *,
+    slug: str,
+    version: int,
+    locale: str | None,
+    expected_version: int | None,
+    actor: str | None,
+    as_json: bool,
+) -> None:
+    """Bring back the content of revision VERSION as a new revision."""
+    _change(
+        ctx,
+        slug=slug,
+        locale=locale,
+        actor=actor,
+        as_json=as_json,
+        action=lambda uow, a: uow.revisions.restore(
+            a.id, version, expected_version=expected_version or a.version
+        ),
+    )
+
+
+@click.command("publish-due")
+@actor_option
+@json_option
+@pass_context
+def publish_due(ctx: CliContext, *, actor: str | None, as_json: bool) -> None:
+    """Record the publication of scheduled articles whose time has come (safe to repeat)."""
+    done = ctx.store().publish_due(actor=_actor(actor))
+    if as_json:
+        emit_json([{"id": str(a.id), "locale": a.locale, "slug": a.slug} for a in done])
+        return
+    click.echo(f"{len(done)} article(s) published")
+    for item in done:
+        click.echo(f"  {item.locale}/{item.slug}")
+
+
+WORKFLOW_COMMANDS = (
+    publish,
+    schedule,
+    unpublish,
+    archive,
+    correct,
+    history,
+    diff,
+    restore,
+    publish_due,
+)
+"""The sub-commands this module adds to ``newscms article``."""
