@@ -7,7 +7,9 @@ conditional on the version the editor saw, exactly like the API's ``expected_ver
 
 from __future__ import annotations
 
+import functools
 import getpass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,27 +53,66 @@ def _actor(value: str | None) -> str | None:
 
 
 locale_option = click.option("--locale", help="Locale of the slug (default: the site's).")
-version_option = click.option(
-    "--expected-version", type=int, help="Only if the article is still at this version."
-)
-actor_option = click.option("--actor", help="Who makes the change (default: your user name).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+actor_option = click.option("--actor", help="Who makes the change (default: your user name).")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The article a change command works on, and how the change is made and shown."""
+
+    slug: str
+    locale: str | None
+    expected_version: int | None
+    actor: str | None
+    as_json: bool
+
+
+def change_command(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command the options every change shares, gathered into one ``Target``.
+
+    The command itself declares only its own options (below this decorator).
+    """
+
+    @functools.wraps(func)
+    def command(
+        ctx: CliContext,
+        *,
+        slug: str,
+        locale: str | None,
+        expected_version: int | None,
+        actor: str | None,
+        as_json: bool,
+        **own: Any,
+    ) -> None:
+        func(ctx, Target(slug, locale, expected_version, actor, as_json), **own)
+
+    shared = (
+        click.argument("slug"),
+        locale_option,
+        click.option(
+            "--expected-version", type=int, help="Only if the article is still at this version."
+        ),
+        actor_option,
+        json_option,
+    )
+    decorated: Callable[..., None] = pass_context(command)
+    for option in reversed(shared):
+        decorated = option(decorated)
+    return decorated
 
 
 def _change(
-    ctx: CliContext,
-    *,
-    slug: str,
-    locale: str | None,
-    actor: str | None,
-    as_json: bool,
-    action: Callable[[UnitOfWork, Article], Article],
+    ctx: CliContext, target: Target, action: Callable[[UnitOfWork, Article], Article]
 ) -> None:
+    """Find the target article, apply ``action`` in one transaction, print the result."""
     store = ctx.store()
-    with store.session(actor=_actor(actor)) as uow:
-        found = uow.articles.get_by_slug(locale or store.settings.default_locale, slug)
+    with store.session(actor=_actor(target.actor)) as uow:
+        found = uow.articles.get_by_slug(
+            target.locale or store.settings.default_locale, target.slug
+        )
         changed = action(uow, found)
-    if as_json:
+    if target.as_json:
         emit_json(to_json(changed))
         return
     when = changed.published_at.isoformat() if changed.published_at else "no publication time"
@@ -82,105 +123,59 @@ def _change(
 
 
 @click.command()
-@click.argument("slug")
+@change_command
 @click.option("--at", help="A past publication time (ISO 8601 with offset); default now.")
-@locale_option
-@version_option
-@actor_option
-@json_option
-@pass_context
-def publish(
-    ctx: CliContext,
-    *,
-    slug: str,
-    at: str | None,
-    locale: str | None,
-    expected_version: int | None,
-    actor: str | None,
-    as_json: bool,
-) -> None:
+def publish(ctx: CliContext, target: Target, *, at: str | None) -> None:
     """Publish a draft or scheduled article now."""
     moment = _moment(at, "at") if at else None
     _change(
         ctx,
-        slug=slug,
-        locale=locale,
-        actor=actor,
-        as_json=as_json,
-        action=lambda uow, a: uow.workflow.publish(
-            a.id, at=moment, expected_version=expected_version
+        target,
+        lambda uow, a: uow.workflow.publish(
+            a.id, at=moment, expected_version=target.expected_version
         ),
     )
 
 
 @click.command()
-@click.argument("slug")
+@change_command
 @click.argument("at")
-@locale_option
-@version_option
-@actor_option
-@json_option
-@pass_context
-def schedule(
-    ctx: CliContext,
-    *,
-    slug: str,
-    at: str,
-    locale: str | None,
-    expected_version: int | None,
-    actor: str | None,
-    as_json: bool,
-) -> None:
+def schedule(ctx: CliContext, target: Target, *, at: str) -> None:
     """Schedule an article for AT (ISO 8601 with offset, e.g. 2026-03-09T08:30+01:00)."""
     moment = _moment(at, "at")
     _change(
         ctx,
-        slug=slug,
-        locale=locale,
-        actor=actor,
-        as_json=as_json,
-        action=lambda uow, a: uow.workflow.schedule(
-            a.id, moment, expected_version=expected_version
+        target,
+        lambda uow, a: uow.workflow.schedule(
+            a.id, moment, expected_version=target.expected_version
         ),
     )
 
 
-def _simple_transition(name: str, help_text: str) -> click.Command:
-    @click.argument("slug")
-    @locale_option
-    @version_option
-    @actor_option
-    @json_option
-    @pass_context
-    def command(
-        ctx: CliContext,
-        *,
-        slug: str,
-        locale: str | None,
-        expected_version: int | None,
-        actor: str | None,
-        as_json: bool,
-    ) -> None:
-        _change(
-            ctx,
-            slug=slug,
-            locale=locale,
-            actor=actor,
-            as_json=as_json,
-            action=lambda uow, a: getattr(uow.workflow, name)(
-                a.id, expected_version=expected_version
-            ),
-        )
-
-    return click.command(name=name, help=help_text)(command)
-
-
-unpublish = _simple_transition("unpublish", "Take an article back to draft.")
-archive = _simple_transition("archive", "Take an article out of public view for good.")
+@click.command()
+@change_command
+def unpublish(ctx: CliContext, target: Target) -> None:
+    """Take an article back to draft."""
+    _change(
+        ctx,
+        target,
+        lambda uow, a: uow.workflow.unpublish(a.id, expected_version=target.expected_version),
+    )
 
 
 @click.command()
-@click.argument("slug")
+@change_command
+def archive(ctx: CliContext, target: Target) -> None:
+    """Take an article out of public view for good."""
+    _change(
+        ctx,
+        target,
+        lambda uow, a: uow.workflow.archive(a.id, expected_version=target.expected_version),
+    )
+
+
+@click.command()
+@change_command
 @click.option("--note", required=True, help="The public correction note readers will see.")
 @click.option("--headline", help="The corrected headline.")
 @click.option("--summary", help="The corrected summary.")
@@ -189,23 +184,14 @@ archive = _simple_transition("archive", "Take an article out of public view for 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file holding the corrected body (HTML).",
 )
-@locale_option
-@version_option
-@actor_option
-@json_option
-@pass_context
 def correct(
     ctx: CliContext,
+    target: Target,
     *,
-    slug: str,
     note: str,
     headline: str | None,
     summary: str | None,
     body_file: Path | None,
-    locale: str | None,
-    expected_version: int | None,
-    actor: str | None,
-    as_json: bool,
 ) -> None:
     """Correct a published article and log the correction publicly."""
     fields: dict[str, Any] = {}
@@ -220,11 +206,11 @@ def correct(
 
     def action(uow: UnitOfWork, found: Article) -> Article:
         patch = ArticlePatch.model_validate(
-            {"expected_version": expected_version or found.version, **fields}
+            {"expected_version": target.expected_version or found.version, **fields}
         )
         return uow.workflow.correct(found.id, patch, note=note)
 
-    _change(ctx, slug=slug, locale=locale, actor=actor, as_json=as_json, action=action)
+    _change(ctx, target, action)
 
 
 @click.command()
@@ -301,32 +287,15 @@ def diff(
 
 
 @click.command()
-@click.argument("slug")
+@change_command
 @click.argument("version", type=int)
-@locale_option
-@version_option
-@actor_option
-@json_option
-@pass_context
-def restore(
-    ctx: CliContext,
-    *,
-    slug: str,
-    version: int,
-    locale: str | None,
-    expected_version: int | None,
-    actor: str | None,
-    as_json: bool,
-) -> None:
+def restore(ctx: CliContext, target: Target, *, version: int) -> None:
     """Bring back the content of revision VERSION as a new revision."""
     _change(
         ctx,
-        slug=slug,
-        locale=locale,
-        actor=actor,
-        as_json=as_json,
-        action=lambda uow, a: uow.revisions.restore(
-            a.id, version, expected_version=expected_version or a.version
+        target,
+        lambda uow, a: uow.revisions.restore(
+            a.id, version, expected_version=target.expected_version or a.version
         ),
     )
 
