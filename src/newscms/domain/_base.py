@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from newscms.errors import NaiveDatetimeError, ValidationError
 from newscms.utils.locales import normalize_locale
+from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,16 +104,16 @@ def single_line(value: str) -> str:
 def text_check(max_length: int, *, multiline: bool = False) -> Callable[[object], str]:
     """A validator for a non-blank string of at most ``max_length`` characters.
 
-    Single-line fields have their whitespace collapsed first, so a headline pasted with
-    a trailing newline is the same headline. Use it as ``BeforeValidator(text_check(n))``.
+    Control characters and broken Unicode are cleaned out (``clean_text``), and
+    single-line fields have their whitespace collapsed, so a headline pasted with a
+    trailing newline is the same headline. Use it as ``BeforeValidator(text_check(n))``.
     """
 
     def check(value: object) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected text, got {type(value).__name__}")
-        text = value.strip() if multiline else single_line(value)
-        if "\x00" in text:
-            raise ValueError("must not contain NUL characters")
+        cleaned = clean_text(value)
+        text = cleaned.strip() if multiline else single_line(cleaned)
         if not text:
             raise ValueError("must not be blank")
         if len(text) > max_length:

@@ -32,7 +32,6 @@ __all__ = [
     "ParsedSource",
     "TagList",
     "build_draft",
-    "clean_text",
     "decode_text",
     "http_url",
     "provenance",
@@ -106,17 +105,6 @@ class ParsedSource:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))
-
-
-# Characters no text format should carry: C0 controls but tab and newlines, DEL, the
-# BOM (also mid-file, where concatenated files leave it) and the two non-characters.
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters and BOMs and replace lone surrogates, which no parser accepts."""
-    return _LONE_SURROGATE.sub("\ufffd", _UNWANTED.sub("", text))
 
 
 _BOMS = (

@@ -57,7 +57,6 @@ from newscms.importers.base import (
     ParsedSource,
     TagList,
     build_draft,
-    clean_text,
     decode_text,
     http_url,
     provenance,
@@ -66,6 +65,7 @@ from newscms.importers.base import (
 )
 from newscms.utils.html import paragraphs_to_html
 from newscms.utils.locales import normalize_locale
+from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

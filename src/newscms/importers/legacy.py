@@ -49,7 +49,6 @@ from newscms.importers.base import (
     ParsedSource,
     TagList,
     build_draft,
-    clean_text,
     decode_text,
     provenance,
     read_date,
@@ -59,6 +58,7 @@ from newscms.importers.legacy_editions import EDITIONS, FOOTER_MOTTO, Chrome, Ed
 from newscms.utils.dates import DateOrder
 from newscms.utils.html import paragraphs_to_html
 from newscms.utils.locales import language_of
+from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

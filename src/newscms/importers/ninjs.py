@@ -35,12 +35,12 @@ from newscms.importers.base import (
     ParsedSource,
     TagList,
     build_draft,
-    clean_text,
     decode_text,
     http_url,
     read_date,
 )
 from newscms.utils.html import html_to_text, paragraphs_to_html
+from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

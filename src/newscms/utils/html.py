@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import nh3
 
+from newscms.utils.text import clean_text
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -73,22 +75,10 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 def sanitize_html(fragment: str) -> str:
     """Return ``fragment`` with everything unsafe removed and the story structure kept.
 
-    Control characters that XML cannot carry (NUL and friends) are dropped too, so a
-    sanitized body always fits in a feed or a ninjs document.
+    Characters no document can carry (controls, lone surrogates) are cleaned first, so a
+    sanitized body always fits in a feed, a ninjs document and every database.
     """
-    cleaned = _CLEANER.clean(_strip_controls(fragment))
-    return cleaned.strip()
-
-
-def _strip_controls(text: str) -> str:
-    """Drop C0 controls except tab/newline/carriage return (XML 1.0 forbids them)."""
-    return text.translate(_CONTROL_TABLE)
-
-
-_CONTROL_TABLE = {code: None for code in range(32) if code not in (9, 10, 13)} | {
-    0xFFFE: None,
-    0xFFFF: None,
-}
+    return _CLEANER.clean(clean_text(fragment)).strip()
 
 
 class _TextExtractor(HTMLParser):
