@@ -377,3 +377,21 @@ def test_public_reads_leave_out_relations_to_hidden_articles(store):
         private = uow.articles.get(source.id)
     assert [r.target.id if r.target else None for r in public.relations] == [shown.id, None]
     assert len(private.relations) == 3
+
+
+@pytest.mark.parametrize("stored_first", [True, False], ids=["stored-first", "pending-first"])
+def test_a_draft_mixing_stored_and_pending_targets_keeps_both(store, stored_first):
+    from newscms.domain import ArticleDraft, PendingTarget, RelationDraft
+
+    with store.session() as uow:
+        stored = uow.articles.create(ArticleDraft(locale="en", headline="Already here"))
+        to_stored = RelationDraft(target_id=stored.id)
+        to_pending = RelationDraft(pending=PendingTarget(title="Not yet here", locale="en"))
+        relations = [to_stored, to_pending] if stored_first else [to_pending, to_stored]
+        article = uow.articles.create(
+            ArticleDraft(locale="en", headline="Mixed list", relations=relations)
+        )
+        later = uow.articles.create(ArticleDraft(locale="en", headline="Not yet here"))
+        targets = [r.target.id for r in uow.relations.outgoing(article.id) if r.target]
+    expected = [stored.id, later.id] if stored_first else [later.id, stored.id]
+    assert targets == expected

@@ -20,6 +20,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "formats": ({"domain", "utils", "errors", "_version"}, {"sqlalchemy", "alembic"}),
     "importers": ({"domain", "utils", "errors"}, {"sqlalchemy", "alembic"}),
     "store": ({"domain", "utils", "errors"}, set()),
+    "services": ({"store", "importers", "formats", "domain", "utils", "errors"}, set()),
 }
 
 

@@ -268,7 +268,13 @@ class RelationRepository(Repository):
             assert pending is not None
             target_id = self._find_target(pending, exclude=source_id)
         if target_id is not None:
-            return {"kind": draft.kind, "target_id": target_id, "target_key": target_id.hex}
+            # Every row of one executemany must name the same columns.
+            return {
+                "kind": draft.kind,
+                "target_id": target_id,
+                "target_key": target_id.hex,
+                **_CLEARED,
+            }
         assert pending is not None
         return {
             "kind": draft.kind,

@@ -1,0 +1,204 @@
+"""``newscms import PATH...``: import legacy pages, HTML pages, WordPress exports and ninjs.
+
+A thin shell over ``newscms.services.import_files``: it turns the options into
+``ImportOptions``, shows progress (a bar on a terminal, one line per file otherwise),
+then the summary table, or with ``--json`` the report as one JSON document
+(docs/importing.md describes it). The exit status is 1 when any file failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newscms.cli._common import CliContext, emit_json, pass_context
+from newscms.errors import LocaleError, ValidationError
+from newscms.importers import FORMATS, ImportOptions
+from newscms.services.importing import OUTCOMES, collect_files, import_files
+from newscms.utils.dates import DEFAULT_ZONE, DateOrder
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from rich.console import Console
+
+    from newscms.services.importing import FileResult, ImportReport
+
+__all__ = ["describe", "import_command", "summary_table"]
+
+_ORDERS = [order.value for order in DateOrder]
+# ImportOptions fields and the options that set them, to name the culprit of a refusal.
+_OPTION_OF = {
+    "locale": "--locale",
+    "timezone": "--timezone",
+    "date_order": "--date-order",
+    "see_also_date_order": "--see-also-date-order",
+}
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["auto", *FORMATS]),
+    default="auto",
+    show_default=True,
+    help="Read every file in this format instead of detecting it.",
+)
+@click.option("--locale", help="Locale of every article (BCP 47); default: detected per file.")
+@click.option(
+    "--timezone",
+    default=DEFAULT_ZONE,
+    show_default=True,
+    help="IANA zone of dates written without an offset (the site's wall clock).",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(_ORDERS),
+    default=DateOrder.INFER.value,
+    show_default=True,
+    help="How to read an article's own dd/dd/yyyy date.",
+)
+@click.option(
+    "--see-also-date-order",
+    type=click.Choice(_ORDERS),
+    help="How to read the dates of a legacy page's See also list (default: from the list).",
+)
+@click.option(
+    "--source-root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory the source identities are relative to (default: absolute paths).",
+)
+@click.option("--dry-run", is_flag=True, help="Parse and compare everything; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
+@pass_context
+def import_command(
+    ctx: CliContext,
+    *,
+    paths: tuple[Path, ...],
+    format_: str,
+    locale: str | None,
+    timezone: str,
+    date_order: str,
+    see_also_date_order: str | None,
+    source_root: Path | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Import news from PATHs (files or directories, which recurse), one transaction per file.
+
+    Importing a source again updates its article instead of duplicating it. The exit
+    status is 1 when any file failed (it wrote nothing; the others were imported).
+    """
+    options = _options(locale, timezone, date_order, see_also_date_order)
+    try:
+        files = collect_files(paths, source_root=source_root)
+    except ValidationError as exc:
+        raise click.BadParameter(exc.message, param_hint="'--source-root'") from None
+    store = ctx.store()
+    try:
+        console = ctx.errors if as_json else ctx.console
+        with _progress(console, len(files), quiet=as_json, dry_run=dry_run) as show:
+            report = import_files(
+                store, files, format=format_, options=options, dry_run=dry_run, progress=show
+            )
+    finally:
+        store.dispose()
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        ctx.console.print(summary_table(report))
+        for item in report.failures:
+            ctx.console.print(f"[red]failed:[/] {item.error}", soft_wrap=True, highlight=False)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def _options(
+    locale: str | None, timezone: str, date_order: str, see_also_date_order: str | None
+) -> ImportOptions:
+    """The options as ``ImportOptions``; a refused value is a usage error naming its option."""
+    try:
+        return ImportOptions(
+            locale=locale,
+            timezone=timezone,
+            date_order=DateOrder(date_order),
+            see_also_date_order=DateOrder(see_also_date_order) if see_also_date_order else None,
+        )
+    except ValidationError as exc:
+        default = "--locale" if isinstance(exc, LocaleError) else "--timezone"
+        option = _OPTION_OF.get(exc.field or "", default)
+        raise click.BadParameter(exc.message, param_hint=f"'{option}'") from None
+
+
+@contextmanager
+def _progress(
+    console: Console, total: int, *, quiet: bool, dry_run: bool
+) -> Iterator[Callable[[FileResult], None]]:
+    """Show each file's result: a bar with counts on a terminal, else a line per file."""
+    if not console.is_terminal:
+        prefix = "(dry run) " if dry_run else ""
+        if quiet:
+            yield lambda result: None
+        else:
+            yield lambda result: console.print(
+                prefix + describe(result), soft_wrap=True, markup=False, highlight=False
+            )
+        return
+    counts: Counter[str] = Counter()
+    columns = (
+        TextColumn("checking" if dry_run else "importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("import", total=total, counts="")
+
+        def advance(result: FileResult) -> None:
+            counts.update(item.outcome for item in result.items)
+            text = ", ".join(f"{counts[name]} {name}" for name in OUTCOMES if counts[name])
+            bar.update(task, advance=1, counts=text)
+
+        yield advance
+
+
+def describe(result: FileResult) -> str:
+    """One line saying what became of a file, for logs and non-terminal output."""
+    if len(result.items) == 1 and result.items[0].source in (None, result.file):
+        item = result.items[0]
+        if item.outcome == "failed":
+            return f"failed     {item.error}"
+        if item.outcome == "skipped":
+            return f"skipped    {result.file} ({item.error})"
+        return f"{item.outcome:<10} {result.file} -> {item.slug or '(slug on creation)'}"
+    counts = Counter(item.outcome for item in result.items)
+    parts = [f"{counts[name]} {name}" for name in OUTCOMES if counts[name]] or ["no articles"]
+    if result.skipped:
+        parts.append("skipped " + ", ".join(f"{n} {k}" for k, n in sorted(result.skipped.items())))
+    return f"{result.format or '?':<10} {result.file}: {'; '.join(parts)}"
+
+
+def summary_table(report: ImportReport) -> Table:
+    """The report's counts as a table: outcomes, skipped kinds, relations."""
+    title = "Dry run: nothing was written" if report.dry_run else "Import"
+    table = Table(title=title, show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("files", str(report.files))
+    for name in ("created", "updated", "unchanged", "failed"):
+        style = "red" if name == "failed" and report.failed else ""
+        table.add_row(name, str(getattr(report, name)), style=style)
+    for kind, count in report.skipped.items():
+        table.add_row(f"skipped: {kind}", str(count))
+    table.add_row("relations resolved", str(report.relations_resolved))
+    table.add_row("relations pending", str(report.relations_pending))
+    return table

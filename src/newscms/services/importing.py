@@ -1,0 +1,795 @@
+"""Import source documents into a store: one transaction per file, idempotent, reported.
+
+``import_paths(store, ["export/"])`` walks the paths (a directory recurses in sorted
+order; hidden files and directories are left out; binary files found in a directory are
+skipped), reads each file as bytes, parses it with ``newscms.importers.parse`` and
+writes its drafts through the store's unit of work:
+
+- **One transaction per file.** A file that cannot be read or parsed, or whose writes the
+  store refuses, leaves no rows at all: it is reported as failed, with the error (naming
+  the file and, where there is one, the line), and the import goes on with the next
+  file. A WordPress export is one file: all of its posts are imported, or none.
+- **Idempotent.** Each draft carries its source identity (format and locator). A source
+  imported before is found again (``find_by_source``) and only the fields that differ
+  from the stored article are sent, based on the version read; when nothing differs
+  nothing is written and the article is reported ``unchanged``. The source owns the
+  article's content and its "see also" list: see-also relations the source no longer
+  lists are removed, new ones added, and they follow the source's order. Relations of
+  other kinds (a translation or follow-up an editor added) are added when the source
+  names them and never removed. Status, id, creation time and a slug the store derived
+  stay as the first import (and the editors since) made them.
+- **Relations resolve in any order.** See-also items are pending relations until the
+  article they name is stored; the store resolves them whichever arrives first.
+- **Dry run.** The same reading, parsing and comparison in read-only transactions:
+  the report says what would be created, updated or left unchanged; nothing is written.
+
+A file's locator (its source identity, and the name every message gives) is its
+absolute path, or its path relative to ``source_root`` when one is given, so that an
+export directory can move, or be imported on another machine, and still be recognized.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+
+from newscms.domain import ArticlePatch, RelationKind
+from newscms.errors import ImportFailure, NewsCMSError, NotFoundError, SchemaError, ValidationError
+from newscms.importers import DEFAULT_OPTIONS, FORMATS, ImportOptions, parse
+from newscms.store.keys import tag_locale, title_key, url_key
+from newscms.store.relations import TITLE_MATCH_WINDOW
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from datetime import datetime
+    from uuid import UUID
+
+    from newscms.domain import (
+        Article,
+        ArticleDraft,
+        ArticleRef,
+        PendingTarget,
+        Relation,
+        RelationDraft,
+        TagInput,
+        TagRef,
+    )
+    from newscms.store import Store, UnitOfWork
+
+__all__ = [
+    "IMPORT_ACTOR",
+    "OUTCOMES",
+    "FileResult",
+    "ImportItem",
+    "ImportReport",
+    "Outcome",
+    "SourceFile",
+    "collect_files",
+    "import_files",
+    "import_paths",
+]
+
+Outcome = Literal["created", "updated", "unchanged", "failed", "skipped"]
+OUTCOMES: tuple[Outcome, ...] = ("created", "updated", "unchanged", "failed", "skipped")
+"""What can happen to an item, in the order reports list them."""
+
+IMPORT_ACTOR = "newscms import"
+"""The actor recorded on the revisions an import saves."""
+
+BINARY_FILE = "binary file"
+"""The ``skipped`` kind of files found in a directory that are not text documents."""
+
+# Articles are text; a NUL byte in the first kilobytes means an image, a PDF, a font...
+# (git and grep use the same rule), unless a UTF-16/32 byte order mark explains it.
+_SNIFF = 8192
+_WIDE_BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+# Content a source carries; a re-import makes the stored article's equal to it.
+_CONTENT_FIELDS = (
+    "headline",
+    "subheadline",
+    "summary",
+    "body",
+    "byline",
+    "dateline",
+    "canonical_url",
+    "date_provenance",
+)
+# Changes after which the store resolves pending relations naming the article again.
+_MATCHED_FIELDS = frozenset({"headline", "canonical_url", "published_at", "slug"})
+# The relation kinds a source owns outright: the legacy "See also" list.
+_OWNED_KINDS = frozenset({RelationKind.SEE_ALSO.value})
+
+
+# -- what an import is made of ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to import.
+
+    Attributes:
+        path: Where it is on disk.
+        locator: Its source identity and the name every message gives: the absolute
+            path, or the path relative to the import's ``source_root``.
+        explicit: True when the caller named the file itself (it is always parsed);
+            False when it was found in a directory (binary files are skipped).
+    """
+
+    path: Path
+    locator: str
+    explicit: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ImportItem:
+    """What happened to one article of a source file, or to a file that failed or was skipped.
+
+    Attributes:
+        file: The locator of the file the item comes from.
+        outcome: ``created``, ``updated``, ``unchanged``, ``failed`` or ``skipped``.
+        source: The article's source locator (``file#post-12`` for a post of a
+            WordPress export); None for a file that failed or was skipped as a whole.
+        format: The format the file was read as; None when it was never parsed.
+        article_id: The stored article's id (None in a dry run before creation).
+        slug: The stored article's slug (None in a dry run before creation).
+        error: Why the item failed (the message names the file and, where there is
+            one, the line) or was skipped; None otherwise.
+    """
+
+    file: str
+    outcome: Outcome
+    source: str | None = None
+    format: str | None = None
+    article_id: UUID | None = None
+    slug: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as the JSON object ``newscms import --json`` prints."""
+        return {
+            "file": self.file,
+            "outcome": self.outcome,
+            "source": self.source,
+            "format": self.format,
+            "article_id": str(self.article_id) if self.article_id else None,
+            "slug": self.slug,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One file's import: its items, what it held that is not an article, what it resolved.
+
+    Attributes:
+        file: The file's locator.
+        format: The format it was read as; None when it was never parsed.
+        items: One item per article (or a single failed or skipped item).
+        skipped: Parts of the document that are not articles, counted by kind.
+        relations_resolved: Relations that found their target through this file's writes.
+    """
+
+    file: str
+    format: str | None
+    items: tuple[ImportItem, ...]
+    skipped: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    relations_resolved: int = 0
+
+    @property
+    def failed(self) -> bool:
+        """True when the file was rolled back (it wrote nothing)."""
+        return any(item.outcome == "failed" for item in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did (or, in a dry run, would do).
+
+    Attributes:
+        items: Every item, in import order.
+        files: How many files were looked at.
+        created: Articles created.
+        updated: Stored articles changed (fields or see-also list).
+        unchanged: Stored articles the source did not change (nothing was written).
+        failed: Files that failed and were rolled back.
+        skipped: What was not imported, counted by kind (WordPress attachments and
+            pages, binary files, ...).
+        relations_resolved: Relations that found their target during this import:
+            new relations to stored articles, and pending ones the new articles resolved.
+        relations_pending: Relations in the store still waiting for their target.
+        dry_run: True when nothing was written.
+    """
+
+    items: tuple[ImportItem, ...]
+    files: int
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: Mapping[str, int]
+    relations_resolved: int
+    relations_pending: int
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return self.failed == 0
+
+    @property
+    def failures(self) -> tuple[ImportItem, ...]:
+        """The failed items, with their errors."""
+        return tuple(item for item in self.items if item.outcome == "failed")
+
+    @classmethod
+    def from_files(
+        cls, results: Sequence[FileResult], *, relations_pending: int, dry_run: bool = False
+    ) -> ImportReport:
+        """Add up the files' results into one report."""
+        items = tuple(item for result in results for item in result.items)
+        outcomes = Counter(item.outcome for item in items)
+        skipped: Counter[str] = Counter()
+        for result in results:
+            skipped.update(result.skipped)
+        return cls(
+            items=items,
+            files=len(results),
+            created=outcomes["created"],
+            updated=outcomes["updated"],
+            unchanged=outcomes["unchanged"],
+            failed=outcomes["failed"],
+            skipped=MappingProxyType(dict(sorted(skipped.items()))),
+            relations_resolved=sum(result.relations_resolved for result in results),
+            relations_pending=relations_pending,
+            dry_run=dry_run,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as the JSON document ``newscms import --json`` prints (docs/importing.md)."""
+        return {
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "skipped": dict(self.skipped),
+            "relations_resolved": self.relations_resolved,
+            "relations_pending": self.relations_pending,
+            "items": [item.to_json() for item in self.items],
+        }
+
+
+# -- finding the files ---------------------------------------------------------------------
+
+
+def collect_files(
+    paths: Iterable[Path | str] | Path | str, *, source_root: Path | str | None = None
+) -> tuple[SourceFile, ...]:
+    """The files ``paths`` name, in import order, each once.
+
+    A directory contributes its files recursively, sorted by path, leaving out hidden
+    files and directories (``.git``, ``.DS_Store``) and anything that is not a regular
+    file. A path that does not exist is kept: importing it reports it as failed.
+
+    Args:
+        paths: Files and directories (or a single one).
+        source_root: Directory the locators are relative to; None for absolute paths.
+
+    Returns:
+        The files, each with its locator.
+
+    Raises:
+        ValidationError: A file lies outside ``source_root`` (field ``source_root``).
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    root = _absolute(Path(source_root)) if source_root is not None else None
+    found: dict[Path, SourceFile] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                found.setdefault(_absolute(file), SourceFile(file, _locator(file, root), False))
+        else:
+            found.setdefault(_absolute(path), SourceFile(path, _locator(path, root), True))
+    return tuple(found.values())
+
+
+def _absolute(path: Path) -> Path:
+    """The absolute, normalized path, symbolic links kept: the export's layout is the identity."""
+    return Path(os.path.abspath(path))
+
+
+def _locator(path: Path, root: Path | None) -> str:
+    absolute = _absolute(path)
+    if root is None:
+        return absolute.as_posix()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        raise ValidationError(
+            f"{path} is not inside the source root {root}; import it on its own or "
+            "choose a source root that holds every file",
+            field="source_root",
+        ) from None
+
+
+def _walk(directory: Path) -> list[Path]:
+    files: list[Path] = []
+    for current, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        for name in filenames:
+            path = Path(current, name)
+            if not name.startswith(".") and path.is_file():
+                files.append(path)
+    return sorted(files, key=lambda path: path.relative_to(directory).parts)
+
+
+def _is_binary(data: bytes) -> bool:
+    head = data[:_SNIFF]
+    return b"\x00" in head and not head.startswith(_WIDE_BOMS)
+
+
+# -- importing -----------------------------------------------------------------------------
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[Path | str] | Path | str,
+    *,
+    format: str = "auto",
+    options: ImportOptions = DEFAULT_OPTIONS,
+    dry_run: bool = False,
+    source_root: Path | str | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Import the files and directories ``paths`` name into ``store``.
+
+    Args:
+        store: The store to write to (migrated).
+        paths: Files and directories (directories recurse; see ``collect_files``).
+        format: ``auto`` (detect each file's format) or one of ``FORMATS``.
+        options: Locale, site time zone and date orders; see ``ImportOptions``.
+        dry_run: Parse and compare everything, write nothing.
+        source_root: Directory the source locators are relative to; None for absolute.
+        progress: Called with each file's result as soon as it is done.
+
+    Returns:
+        What was created, updated, left unchanged, skipped and failed, file by file.
+
+    Raises:
+        ValidationError: ``format`` or ``options`` is not valid, or a file lies outside
+            ``source_root``.
+        SchemaError: The store's schema is missing or behind (run ``newscms migrate``).
+    """
+    files = collect_files(paths, source_root=source_root)
+    return import_files(
+        store, files, format=format, options=options, dry_run=dry_run, progress=progress
+    )
+
+
+def import_files(
+    store: Store,
+    files: Iterable[SourceFile],
+    *,
+    format: str = "auto",
+    options: ImportOptions = DEFAULT_OPTIONS,
+    dry_run: bool = False,
+    progress: Callable[[FileResult], None] | None = None,
+) -> ImportReport:
+    """Import files found by ``collect_files``, one transaction each; see ``import_paths``.
+
+    Raises:
+        ValidationError: ``format`` or ``options`` is not valid.
+        SchemaError: The store's schema is missing or behind (run ``newscms migrate``).
+    """
+    chosen = format.strip().lower() if isinstance(format, str) else format
+    if chosen not in ("auto", *FORMATS):
+        choices = ", ".join(("auto", *FORMATS))
+        raise ValidationError(f"{format!r} is not one of {choices}", field="format")
+    if not isinstance(options, ImportOptions):
+        raise ValidationError(
+            f"expected ImportOptions, got {type(options).__name__}", field="options"
+        )
+    importer = _Importer(store, chosen, options, dry_run=dry_run)
+    results: list[FileResult] = []
+    for file in files:
+        result = importer.run(file)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    with store.session(readonly=True) as uow:
+        pending = uow.relations.count_pending()
+    return ImportReport.from_files(results, relations_pending=pending, dry_run=dry_run)
+
+
+class _DraftRefused(Exception):
+    """A draft's write was refused: ends the file's transaction, which rolls it all back."""
+
+    def __init__(self, draft: ArticleDraft, error: NewsCMSError) -> None:
+        self.draft = draft
+        self.error = error
+        super().__init__(str(error))
+
+
+class _FileFailed(Exception):
+    """A file cannot be imported; the message names it (and the line, when there is one)."""
+
+    def __init__(self, message: str, format: str | None = None) -> None:
+        self.format = format
+        super().__init__(message)
+
+
+class _Importer:
+    """Imports files one by one into a store, with the same format, options and mode."""
+
+    def __init__(self, store: Store, format: str, options: ImportOptions, *, dry_run: bool) -> None:
+        self.store = store
+        self.format = format
+        self.options = options
+        self.dry_run = dry_run
+
+    def run(self, file: SourceFile) -> FileResult:
+        """Read, parse and write one file in one transaction; bad input never raises."""
+        try:
+            return self._import(file)
+        except _FileFailed as failure:
+            item = ImportItem(file.locator, "failed", format=failure.format, error=str(failure))
+            return FileResult(file.locator, failure.format, (item,))
+
+    def _import(self, file: SourceFile) -> FileResult:
+        try:
+            data = file.path.read_bytes()
+        except OSError as exc:
+            raise _FileFailed(f"{file.locator}: cannot be read: {exc.strerror}") from None
+        if not file.explicit and _is_binary(data):
+            item = ImportItem(file.locator, "skipped", error="a binary file, not a document")
+            return FileResult(file.locator, None, (item,), MappingProxyType({BINARY_FILE: 1}))
+        try:
+            parsed = parse(data, source=file.locator, format=self.format, options=self.options)
+        except NewsCMSError as exc:
+            raise _FileFailed(str(exc)) from None
+        except Exception as exc:  # a parser bug must not stop a migration of 100,000 files
+            message = f"{file.locator}: unexpected {type(exc).__name__} ({exc}); please report it"
+            raise _FileFailed(message) from exc
+        drafts = [_without_repeated_relations(draft) for draft in parsed.drafts]
+        try:
+            if self.dry_run:
+                items, resolved = self._plan(file.locator, parsed.format, drafts), 0
+            else:
+                items, resolved = self._write(file.locator, parsed.format, drafts)
+        except SchemaError:
+            raise  # no file can be imported until the schema is migrated
+        except _DraftRefused as refused:
+            message = _naming(refused.error, _locator_of(refused.draft, file.locator))
+            if len(drafts) > 1:
+                message += f" (the file's {len(drafts) - 1} other articles were not imported)"
+            raise _FileFailed(message, parsed.format) from None
+        except NewsCMSError as exc:  # the transaction itself failed (commit, connection)
+            raise _FileFailed(_naming(exc, file.locator), parsed.format) from None
+        return FileResult(file.locator, parsed.format, tuple(items), parsed.skipped, resolved)
+
+    def _write(
+        self, file: str, format: str, drafts: Sequence[ArticleDraft]
+    ) -> tuple[list[ImportItem], int]:
+        items: list[ImportItem] = []
+        resolved = 0
+        with self.store.session(actor=IMPORT_ACTOR) as uow:
+            for draft in drafts:
+                try:
+                    outcome, article, resolved_here = self._write_one(uow, draft)
+                except SchemaError:
+                    raise
+                except NewsCMSError as exc:
+                    raise _DraftRefused(draft, exc) from None
+                resolved += resolved_here
+                items.append(
+                    _item(file, format, outcome, draft, article_id=article.id, slug=article.slug)
+                )
+        return items, resolved
+
+    def _write_one(self, uow: UnitOfWork, draft: ArticleDraft) -> tuple[Outcome, Article, int]:
+        """Create or update the article of one draft; returns relations it resolved too."""
+        stored = _find(uow, draft)
+        if stored is None:
+            article = uow.articles.create(draft)
+            resolved = sum(relation.target is not None for relation in article.relations)
+            # Every relation pointing at a new article was pending until this create.
+            resolved += len(uow.relations.incoming(article.id))
+            return "created", article, resolved
+        plan = _Plan.of(uow, stored, draft, self.store.settings.slugifier)
+        if plan.empty:
+            return "unchanged", stored, 0
+        return plan.apply(uow, stored)
+
+    def _plan(self, file: str, format: str, drafts: Sequence[ArticleDraft]) -> list[ImportItem]:
+        items: list[ImportItem] = []
+        with self.store.session(readonly=True) as uow:
+            for draft in drafts:
+                try:
+                    stored = _find(uow, draft)
+                    if stored is None:
+                        items.append(
+                            _item(
+                                file, format, "created", draft, article_id=draft.id, slug=draft.slug
+                            )
+                        )
+                        continue
+                    plan = _Plan.of(uow, stored, draft, self.store.settings.slugifier)
+                except SchemaError:
+                    raise
+                except NewsCMSError as exc:
+                    raise _DraftRefused(draft, exc) from None
+                outcome: Outcome = "unchanged" if plan.empty else "updated"
+                items.append(
+                    _item(file, format, outcome, draft, article_id=stored.id, slug=stored.slug)
+                )
+        return items
+
+
+def _item(
+    file: str,
+    format: str,
+    outcome: Outcome,
+    draft: ArticleDraft,
+    *,
+    article_id: UUID | None,
+    slug: str | None,
+) -> ImportItem:
+    return ImportItem(
+        file,
+        outcome,
+        source=_locator_of(draft, file),
+        format=format,
+        article_id=article_id,
+        slug=slug,
+    )
+
+
+def _locator_of(draft: ArticleDraft, file: str) -> str:
+    return draft.source.locator if draft.source is not None else file
+
+
+def _naming(error: NewsCMSError, locator: str) -> str:
+    """The error's message, prefixed with the locator unless it already names it."""
+    text = str(error)
+    return text if text.startswith(locator) else f"{locator}: {text}"
+
+
+def _without_repeated_relations(draft: ArticleDraft) -> ArticleDraft:
+    """The draft with each relation once: a list naming a story twice keeps it once."""
+    unique = tuple(dict.fromkeys(draft.relations))
+    if len(unique) == len(draft.relations):
+        return draft
+    return draft.model_copy(update={"relations": unique})
+
+
+def _find(uow: UnitOfWork, draft: ArticleDraft) -> Article | None:
+    """The article an earlier import of this draft's source stored, if any.
+
+    A draft that carries its own id (a ninjs document newscms wrote) also finds the
+    article with that id, so a site's own export comes back onto the same articles.
+
+    Raises:
+        ImportFailure: The stored article is in another locale (articles cannot move).
+    """
+    stored = uow.articles.find_by_source(draft.source) if draft.source is not None else None
+    if stored is None and draft.id is not None:
+        try:
+            stored = uow.articles.get(draft.id)
+        except NotFoundError:
+            return None
+    if stored is not None and stored.locale != draft.locale:
+        raise ImportFailure(
+            f"was imported in {stored.locale} and now reads as {draft.locale}; an article "
+            f"cannot change locale: import it with --locale {stored.locale}, or delete the "
+            "stored article first",
+            source=_locator_of(draft, "the source"),
+        )
+    return stored
+
+
+# -- re-imports: what differs, and making it equal ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a re-import changes on a stored article.
+
+    Attributes:
+        changes: The patch's fields: those whose source value differs from the stored one.
+        kept: Source relation index -> the stored relation standing for it.
+        add: Source relations (with their index) the article does not have yet.
+        remove: Stored see-also relations the source no longer lists.
+        reorder: Whether the relations must be put in order: the source's first, in
+            the source's order, then the others in theirs.
+    """
+
+    changes: dict[str, Any]
+    kept: dict[int, UUID]
+    add: tuple[tuple[int, RelationDraft], ...]
+    remove: tuple[Relation, ...]
+    reorder: bool
+
+    @property
+    def empty(self) -> bool:
+        """True when the stored article already says what the source says."""
+        return not (self.changes or self.add or self.remove or self.reorder)
+
+    @classmethod
+    def of(
+        cls,
+        uow: UnitOfWork,
+        stored: Article,
+        draft: ArticleDraft,
+        slugifier: Callable[[str, str], str],
+    ) -> _Plan:
+        """Compare a stored article with a new draft of its source (reads only)."""
+        changes = _field_changes(stored, draft, slugifier)
+        targets = _TargetUrls(uow)
+        unclaimed = list(stored.relations)
+        kept: dict[int, UUID] = {}
+        add: list[tuple[int, RelationDraft]] = []
+        for index, wanted in enumerate(draft.relations):
+            match = next(
+                (r for r in unclaimed if r.kind == wanted.kind and _stands_for(r, wanted, targets)),
+                None,
+            )
+            if match is None:
+                add.append((index, wanted))
+            else:
+                unclaimed.remove(match)
+                kept[index] = match.id
+        remove = tuple(r for r in unclaimed if r.kind in _OWNED_KINDS)
+        index_of = {relation_id: index for index, relation_id in kept.items()}
+        # After the removals and with the additions last, the source's relations must
+        # come first, in the source's order, and the others after them, in theirs.
+        removed = {relation.id for relation in remove}
+        order = [index_of.get(r.id) for r in stored.relations if r.id not in removed]
+        order += [index for index, _ in add]
+        ranked = sorted(index for index in order if index is not None)
+        expected = [*ranked, *(None for index in order if index is None)]
+        return cls(changes, kept, tuple(add), remove, reorder=order != expected)
+
+    def apply(self, uow: UnitOfWork, stored: Article) -> tuple[Outcome, Article, int]:
+        """Write the plan; returns the outcome, the article and the relations it resolved."""
+        article, resolved = stored, 0
+        if self.changes:
+            watched = bool(_MATCHED_FIELDS & self.changes.keys())
+            before = len(uow.relations.incoming(stored.id)) if watched else 0
+            patch = ArticlePatch(expected_version=stored.version, **self.changes)
+            article = uow.articles.update(stored.id, patch)
+            if watched:
+                resolved += len(uow.relations.incoming(stored.id)) - before
+        for relation in self.remove:
+            uow.relations.remove(relation.id)
+        ids = dict(self.kept)
+        for index, wanted in self.add:
+            added = uow.relations.add(stored.id, wanted)
+            ids[index] = added.id
+            resolved += added.target is not None
+        if self.reorder:
+            owned = [ids[index] for index in sorted(ids)]
+            current = [relation.id for relation in uow.relations.outgoing(stored.id)]
+            uow.relations.reorder(stored.id, [*owned, *(i for i in current if i not in owned)])
+        # The store writes nothing for a patch that changes nothing it stores (a tag
+        # named by a former slug is the same tag): then the article is unchanged.
+        wrote = article.version != stored.version or bool(self.add or self.remove or self.reorder)
+        return ("updated" if wrote else "unchanged"), article, resolved
+
+
+def _field_changes(
+    stored: Article, draft: ArticleDraft, slugifier: Callable[[str, str], str]
+) -> dict[str, Any]:
+    """The patch fields whose source value differs from the stored article's."""
+    changes = {
+        name: getattr(draft, name)
+        for name in _CONTENT_FIELDS
+        if _plain(getattr(draft, name)) != _plain(getattr(stored, name))
+    }
+    # A source without a date or slug says nothing about them: the stored ones stay.
+    if draft.published_at is not None and draft.published_at != stored.published_at:
+        changes["published_at"] = draft.published_at
+    if draft.slug is not None and draft.slug != stored.slug:
+        changes["slug"] = draft.slug
+    if draft.source is not None and _plain(draft.source) != _plain(stored.source):
+        changes["source"] = draft.source
+    if not _same_tags(draft.tags, stored.tags, draft.locale, slugifier):
+        changes["tags"] = draft.tags
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with models as dicts, so equal content compares equal however it was built."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _same_tags(
+    wanted: Sequence[TagInput],
+    stored: Sequence[TagRef],
+    locale: str,
+    slugifier: Callable[[str, str], str],
+) -> bool:
+    """Whether the draft's tags are the stored ones, in order, as the store would look them up.
+
+    A name is the tag of that kind whose slug in the locale is the name's slug (see
+    ``TagRepository.resolve``); repeats collapse.
+    """
+    keys: list[object] = []
+    for tag in wanted:
+        if tag.id is not None:
+            keys.append(tag.id)
+        else:
+            assert tag.name is not None  # a TagInput has a name or an id
+            where = tag_locale(tag.locale or locale)
+            keys.append((tag.kind, slugifier(tag.name, where)))
+    keys = list(dict.fromkeys(keys))
+    if len(keys) != len(stored):
+        return False
+    return all(
+        key == (tag.id if not isinstance(key, tuple) else (tag.kind, tag.slug))
+        for key, tag in zip(keys, stored, strict=True)
+    )
+
+
+class _TargetUrls:
+    """Canonical URLs of relation targets, read on demand (an article ref does not carry it)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[UUID, str | None] = {}
+
+    def __call__(self, article_id: UUID) -> str | None:
+        if article_id not in self.known:
+            self.known[article_id] = self.uow.articles.get(article_id).canonical_url
+        return self.known[article_id]
+
+
+def _stands_for(relation: Relation, wanted: RelationDraft, urls: _TargetUrls) -> bool:
+    """Whether a stored relation is the one a source relation asks for (same kind assumed)."""
+    if wanted.target_id is not None:
+        return relation.target is not None and relation.target.id == wanted.target_id
+    assert wanted.pending is not None  # a relation draft has a target id or a pending target
+    if relation.target is None:
+        return relation.pending is not None and _plain(relation.pending) == _plain(wanted.pending)
+    return _names(wanted.pending, relation.target, urls)
+
+
+def _names(pending: PendingTarget, target: ArticleRef, urls: _TargetUrls) -> bool:
+    """Whether ``pending`` names the stored article ``target``, by the store's matching rules.
+
+    The same slug in the same locale; the same title (as ``title_key`` compares titles)
+    in the same locale, published within ``TITLE_MATCH_WINDOW``; or the same URL.
+    """
+    if pending.slug is not None and (pending.locale, pending.slug) == (target.locale, target.slug):
+        return True
+    if (
+        pending.title is not None
+        and title_key(pending.title) == title_key(target.headline)
+        and pending.locale in (None, target.locale)
+        and _near(pending.published_at, target.published_at)
+    ):
+        return True
+    if pending.url is not None:
+        url = urls(target.id)
+        return url is not None and url_key(url) == url_key(pending.url)
+    return False
+
+
+def _near(wanted: datetime | None, actual: datetime | None) -> bool:
+    if wanted is None:
+        return True
+    return actual is not None and abs(actual - wanted) <= TITLE_MATCH_WINDOW
