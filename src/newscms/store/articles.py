@@ -456,14 +456,16 @@ class ArticleRepository(Repository):
     def _free_slug(self, locale: str, base: str, article_id: UUID, *, locked: bool) -> str:
         """``base``, or ``base-2``, ``base-3``…: the first that no other article has or had."""
         s = self.t.article_slugs
-        pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+        # "base" and every "base-…" in one index range ("." follows "-"), not a LIKE scan.
         query = select(s.c.slug, s.c.article_id).where(
-            s.c.locale == locale, or_(s.c.slug == base, s.c.slug.like(pattern, escape="\\"))
+            s.c.locale == locale, s.c.slug >= base, s.c.slug < f"{base}."
         )
         if locked:  # after losing a race, read what was committed since our snapshot
             query = query.with_for_update(read=True)
         taken: set[str] = set()
         for slug, owner in self.conn.execute(query):
+            if slug != base and not slug.startswith(f"{base}-"):
+                continue
             if owner == article_id:
                 if slug == base:
                     return base  # an old slug of this very article: take it back

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from newscms.domain.relation import PendingTarget, Relation, RelationDraft
 from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
@@ -332,17 +332,22 @@ class RelationRepository(Repository):
     def resolve_pending(self, article: MatchKeys) -> int:
         """Point every pending relation that names ``article`` at it; returns how many."""
         r = self.t.relations
-        conditions = [r.c.pending_title_key == article.title_key]
+        # One indexed lookup per key (pending keys are cleared once resolved); an OR of
+        # them, or a filter on target_id IS NULL, would walk every pending relation.
+        lookups = [r.c.pending_title_key == article.title_key]
         if article.url_key:
-            conditions.append(r.c.pending_url_key == article.url_key)
-        conditions.append(
+            lookups.append(r.c.pending_url_key == article.url_key)
+        lookups.append(
             and_(r.c.pending_locale == article.locale, r.c.pending_slug == article.slug)
         )
-        rows = self.conn.execute(
-            select(r).where(r.c.target_id.is_(None), or_(*conditions), r.c.source_id != article.id)
-        ).all()
+        rows = {
+            row.id: row
+            for condition in lookups
+            for row in self.conn.execute(select(r).where(condition, r.c.source_id != article.id))
+            if row.target_id is None
+        }
         resolved = 0
-        for row in rows:
+        for row in rows.values():
             if not self._names(row, article):
                 continue
             duplicate = self.conn.scalar(

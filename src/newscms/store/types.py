@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, LargeBinary, String, Text
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from newscms.errors import NaiveDatetimeError
@@ -54,13 +54,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def Key(length: int) -> String:
-    """A short string compared byte for byte (slugs, keys): binary collation on MySQL.
+    """A short string compared and sorted byte for byte (slugs, keys), on every backend.
 
     MariaDB's default collations are case- and accent-insensitive, which would make
-    ``café`` and ``cafe`` the same slug; elsewhere plain ``VARCHAR`` already compares exactly.
+    ``café`` and ``cafe`` the same slug; PostgreSQL's locale collations sort punctuation
+    loosely, which would break prefix ranges (``slug >= 'x-' AND slug < 'x.'``) and their
+    index use. SQLite's default ``BINARY`` is already exact.
     """
-    return String(length).with_variant(
-        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    return (
+        String(length)
+        .with_variant(
+            mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+        )
+        .with_variant(postgresql.VARCHAR(length, collation="C"), "postgresql")
     )
 
 
