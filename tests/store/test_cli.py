@@ -180,3 +180,24 @@ def test_events_drain_prints_json_lines_without_a_webhook(url, story):
     code, out, _ = run(url, "events", "prune", "--older-than-days", "0")
     assert code == 0
     assert "1 delivered event(s) removed" in out
+
+
+def test_tag_rename_merge_and_prune(url, live_store):
+    with live_store.session() as uow:
+        uow.articles.create(ArticleDraft(locale="en", headline="One", tags=["Burma"]))
+        uow.articles.create(ArticleDraft(locale="en", headline="Two", tags=["Myanmar"]))
+        uow.tags.get_or_create("Unused", locale="en")
+    code, out, err = run(url, "tag", "rename", "burma", "Myanmar (Burma)")
+    assert code == 0, err
+    assert "Myanmar (Burma) [en]" in out
+    code, out, err = run(url, "tag", "merge", "myanmar", "burma")  # old slug still finds it
+    assert code == 0, err
+    code, out, _ = run(url, "tag", "prune")
+    assert "1 unused tag(s) deleted" in out
+    code, out, _ = run(url, "tag", "list", "--json")
+    (only,) = json.loads(out)
+    assert only["article_count"] == 2
+    assert only["names"]["en"]["name"] == "Myanmar (Burma)"
+    code, _, err = run(url, "tag", "merge", "nothing", "burma")
+    assert code == 1
+    assert err.startswith("error: no tag with slug 'nothing'")
