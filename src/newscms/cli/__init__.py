@@ -14,6 +14,7 @@ from newscms.cli._common import DATABASE_ENV, CliContext, NewsCMSGroup
 from newscms.cli.articles import article
 from newscms.cli.demo import demo
 from newscms.cli.events import events
+from newscms.cli.export import export_command
 from newscms.cli.importing import import_command
 from newscms.cli.schema import init, migrate
 from newscms.cli.tags import tag
@@ -40,7 +41,7 @@ def cli(ctx: click.Context, database_url: str, prefix: str) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (init, migrate, article, tag, events, import_command, demo):
+for command in (init, migrate, article, tag, events, import_command, export_command, demo):
     cli.add_command(command)
 for command in WORKFLOW_COMMANDS:
     article.add_command(command)

@@ -22,9 +22,11 @@ from newscms.formats.printable import wrap as wrap
 from newscms.formats.share import SharePayload as SharePayload
 from newscms.formats.share import mailto_url as mailto_url
 from newscms.formats.share import share_payload as share_payload
+from newscms.formats.site import Linkable as Linkable
 from newscms.formats.site import Site as Site
 from newscms.formats.site import UrlBuilder as UrlBuilder
 from newscms.formats.sitemaps import SitemapFile as SitemapFile
+from newscms.formats.sitemaps import SitemapItem as SitemapItem
 from newscms.formats.sitemaps import SitemapSet as SitemapSet
 from newscms.formats.sitemaps import news_language as news_language
 from newscms.formats.sitemaps import write_news_sitemap as write_news_sitemap
@@ -46,10 +48,12 @@ _LAZY = dict.fromkeys(
 )
 
 __all__ = [
+    "Linkable",
     "NinjsVersion",
     "SharePayload",
     "Site",
     "SitemapFile",
+    "SitemapItem",
     "SitemapSet",
     "UrlBuilder",
     "article_date",

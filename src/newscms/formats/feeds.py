@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from newscms.domain import Article
     from newscms.formats.site import Site
+    from newscms.formats.sitemaps import SitemapItem
 
 __all__ = ["ATOM_NS", "GENERATOR", "last_modified", "write_atom", "write_rss", "xml_text"]
 
@@ -279,7 +280,7 @@ def _lang(locale: str | None) -> dict[str, str]:
     return {_XML_LANG: locale} if locale else {}
 
 
-def last_modified(article: Article) -> datetime:
+def last_modified(article: Article | SitemapItem) -> datetime:
     """When an article last changed for readers: a scheduled one changes when it goes live."""
     if article.published_at is not None and article.published_at > article.updated_at:
         return article.published_at

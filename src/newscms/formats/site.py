@@ -7,6 +7,10 @@ the article (``"https://example.com/{locale}/{slug}"``), or a callable taking an
 be an absolute http(s) URL and turned into a plain-ASCII URI (non-ASCII characters
 percent-encoded as UTF-8, an international host name IDNA-encoded), because feeds,
 sitemaps and share links must carry URIs, not IRIs.
+
+``url_for`` also takes any ``Linkable``: a light object with the fields a URL is made
+of (the store's sitemap entries), so a million URLs need no million full articles. A
+callable still receives an ``Article`` or an ``ArticleRef`` (the entry's ``ref``).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ import re
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newscms.domain import Article, ArticleRef
 from newscms.domain.status import is_public_status
 from newscms.errors import ValidationError
 from newscms.utils.dates import ensure_aware
@@ -26,13 +31,35 @@ from newscms.utils.locales import language_of
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from uuid import UUID
 
-    from newscms.domain import Article, ArticleRef
+    from newscms.domain import Status
 
-__all__ = ["TEMPLATE_FIELDS", "Site", "UrlBuilder", "http_uri", "to_uri"]
+__all__ = ["TEMPLATE_FIELDS", "Linkable", "Site", "UrlBuilder", "http_uri", "to_uri"]
 
 UrlBuilder = Callable[["Article | ArticleRef"], str]
 """A host function giving the public URL of an article."""
+
+
+class Linkable(Protocol):
+    """What an article URL is made of; a light stand-in for an ``Article`` when streaming.
+
+    ``ref`` is what a host's URL callable receives, since it is written for articles.
+    """
+
+    @property
+    def id(self) -> UUID: ...  # noqa: D102 - the attributes document themselves
+    @property
+    def locale(self) -> str: ...  # noqa: D102
+    @property
+    def slug(self) -> str: ...  # noqa: D102
+    @property
+    def status(self) -> Status: ...  # noqa: D102
+    @property
+    def published_at(self) -> datetime | None: ...  # noqa: D102
+    @property
+    def ref(self) -> ArticleRef: ...  # noqa: D102
+
 
 TEMPLATE_FIELDS: frozenset[str] = frozenset(
     {"id", "locale", "language", "slug", "year", "month", "day"}
@@ -163,7 +190,7 @@ class Site:
         """The newsroom's time zone."""
         return self._zone or ZoneInfo(self.timezone)
 
-    def url_for(self, article: Article | ArticleRef) -> str:
+    def url_for(self, article: Article | ArticleRef | Linkable) -> str:
         """The public URL of ``article`` on this site, as a plain-ASCII URI.
 
         Raises:
@@ -175,11 +202,13 @@ class Site:
             url = self.article_url.format_map(values)
             if self._plain and safe:
                 return url
-        else:
+        elif isinstance(article, Article | ArticleRef):
             url = self.article_url(article)
+        else:
+            url = self.article_url(article.ref)
         return to_uri(url, field="article_url")
 
-    def public_url(self, article: Article | ArticleRef) -> str | None:
+    def public_url(self, article: Article | ArticleRef | Linkable) -> str | None:
         """The article's URL when readers can reach it (published or scheduled), else None.
 
         Raises:
@@ -200,7 +229,9 @@ class Site:
             local = local.replace(microsecond=0)
         return local.isoformat()
 
-    def _template_values(self, article: Article | ArticleRef) -> tuple[dict[str, str], bool]:
+    def _template_values(
+        self, article: Article | ArticleRef | Linkable
+    ) -> tuple[dict[str, str], bool]:
         """The placeholder values, and whether they are all plain ASCII needing no escape."""
         slug = article.slug
         if not _URL_SAFE_VALUE.fullmatch(slug):

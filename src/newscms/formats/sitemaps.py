@@ -2,10 +2,13 @@
 
 Articles come from any iterable (a generator from the store) and are written one
 ``<url>`` at a time, so a million-URL sitemap never holds the articles or the document
-in memory. The writer emits the entries' bytes itself: the markup is fixed and every
-text goes through ``xml.sax.saxutils.escape`` after ``xml_text``, and this keeps it
-several times faster than building elements (a sitemap is millions of tiny, identical
-elements) and lets it count every byte exactly before a file would pass its limit.
+in memory. Any ``SitemapItem`` will do instead of a full ``Article``: the store's
+``stream_sitemap_entries`` reads only the columns a sitemap needs.
+
+The writer emits the entries' bytes itself: the markup is fixed and every text goes
+through ``xml.sax.saxutils.escape`` after ``xml_text``, and this keeps it several times
+faster than building elements (a sitemap is millions of tiny, identical elements) and
+lets it count every byte exactly before a file would pass its limit.
 
 A sitemap file may list at most 50,000 URLs and weigh at most 50 MiB uncompressed;
 ``write_sitemaps`` starts a new file before either limit is reached and writes the index
@@ -22,13 +25,13 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 from xml.sax.saxutils import escape
 
 from newscms.domain import Status
 from newscms.errors import ValidationError
 from newscms.formats.feeds import last_modified, xml_text
-from newscms.formats.site import to_uri
+from newscms.formats.site import Linkable, to_uri
 from newscms.utils.dates import ensure_aware
 from newscms.utils.locales import normalize_locale
 
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
-    from newscms.domain import Article
     from newscms.formats.site import Site
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "NEWS_WINDOW",
     "SITEMAP_NS",
     "SitemapFile",
+    "SitemapItem",
     "SitemapSet",
     "news_language",
     "write_news_sitemap",
@@ -70,6 +73,15 @@ MAX_LOC = 2048
 _TRADITIONAL_REGIONS = frozenset({"TW", "HK", "MO"})
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _URLSET_END = b"</urlset>\n"
+
+
+class SitemapItem(Linkable, Protocol):
+    """What a sitemap reads of an article: an ``Article``, or a light entry from the store."""
+
+    @property
+    def headline(self) -> str: ...  # noqa: D102 - the attributes document themselves
+    @property
+    def updated_at(self) -> datetime: ...  # noqa: D102
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +108,11 @@ class SitemapSet:
         return sum(file.urls for file in self.files)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One ``<url>``, already serialized, and its last modification for the index."""
+class _Entry(NamedTuple):
+    """One ``<url>``, already serialized, and its last modification for the index.
+
+    A named tuple rather than a dataclass: a million of them are made per sitemap.
+    """
 
     data: bytes
     lastmod: datetime
@@ -123,7 +137,7 @@ def news_language(locale: str) -> str:
 
 
 def write_sitemap(
-    articles: Iterable[Article], out: IO[bytes], *, site: Site, max_urls: int = MAX_URLS
+    articles: Iterable[SitemapItem], out: IO[bytes], *, site: Site, max_urls: int = MAX_URLS
 ) -> int:
     """Write one ``sitemap.xml`` of the published ``articles`` to ``out``, streaming.
 
@@ -142,7 +156,7 @@ def write_sitemap(
 
 
 def write_news_sitemap(
-    articles: Iterable[Article],
+    articles: Iterable[SitemapItem],
     out: IO[bytes],
     *,
     site: Site,
@@ -195,7 +209,7 @@ def write_sitemap_index(
 
 
 def write_sitemaps(
-    articles: Iterable[Article],
+    articles: Iterable[SitemapItem],
     directory: Path,
     *,
     site: Site,
@@ -234,7 +248,7 @@ def write_sitemaps(
 
 
 def write_news_sitemaps(
-    articles: Iterable[Article],
+    articles: Iterable[SitemapItem],
     directory: Path,
     *,
     site: Site,
@@ -361,13 +375,16 @@ def _done(urlset: _Urlset, path: Path, base: str) -> SitemapFile:
     return SitemapFile(path=path, url=base + path.name, urls=urlset.urls, lastmod=urlset.lastmod)
 
 
-def _entries(articles: Iterable[Article], site: Site, *, news: bool = False) -> Iterator[_Entry]:
+def _entries(
+    articles: Iterable[SitemapItem], site: Site, *, news: bool = False
+) -> Iterator[_Entry]:
     """The ``<url>`` of each published article, serialized as the articles arrive."""
     publication = _text(site.name)
+    url_for, timestamp, published = site.url_for, site.timestamp, Status.PUBLISHED
     for article in articles:
-        if article.status is not Status.PUBLISHED:
+        if article.status is not published:
             continue
-        loc = site.url_for(article)
+        loc = url_for(article)
         if len(loc) > MAX_LOC:
             raise ValidationError(
                 f"the URL of article {article.id} is {len(loc)} characters long; "
@@ -375,23 +392,24 @@ def _entries(articles: Iterable[Article], site: Site, *, news: bool = False) -> 
                 field="article_url",
             )
         changed = last_modified(article)
-        parts = [f"<url><loc>{_text(loc)}</loc><lastmod>{site.timestamp(changed)}</lastmod>"]
+        head = f"<url><loc>{_text(loc)}</loc><lastmod>{timestamp(changed)}</lastmod>"
         if news and article.published_at is not None:
-            parts.append(
+            head += (
                 "<news:news><news:publication>"
                 f"<news:name>{publication}</news:name>"
                 f"<news:language>{news_language(article.locale)}</news:language>"
                 "</news:publication>"
-                f"<news:publication_date>{site.timestamp(article.published_at)}"
+                f"<news:publication_date>{timestamp(article.published_at)}"
                 "</news:publication_date>"
                 f"<news:title>{_text(article.headline)}</news:title>"
                 "</news:news>"
             )
-        parts.append("</url>\n")
-        yield _Entry(data="".join(parts).encode("utf-8"), lastmod=changed)
+        yield _Entry(f"{head}</url>\n".encode(), changed)
 
 
-def _recent(articles: Iterable[Article], now: datetime, window: timedelta) -> Iterator[Article]:
+def _recent(
+    articles: Iterable[SitemapItem], now: datetime, window: timedelta
+) -> Iterator[SitemapItem]:
     """The articles published in ``window`` up to ``now`` (Google News wants two days)."""
     moment = ensure_aware(now, field="now")
     start = moment - window

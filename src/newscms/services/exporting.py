@@ -1,0 +1,662 @@
+"""Exports: any delivery format of stored articles, streamed to a file, a stream or a directory.
+
+``export(store, "rss", Path("feed.rss"), site=site, filters=ExportFilter(locale="en"))``
+reads one consistent snapshot of the store (``read_snapshot``) and streams the listing
+into the format's writer, so the largest export holds one page of articles at a time
+(a sitemap, one small entry). ``newscms export`` is a thin shell over it, and
+``write_demo_outputs`` renders the demo's feeds, sitemaps and sample article with it.
+
+=================  =============================================================
+``json``           the JSON form: one article, or a listing as a ``Page`` document
+``ninjs``          IPTC ninjs: one item, or a JSON array of items
+``jsonld``         schema.org ``NewsArticle``: one document, or a JSON array
+``rss``, ``atom``  a feed of the newest public articles (50 unless ``limit``)
+``sitemap``        ``sitemap.xml`` (the index) and ``sitemap-1.xml``, ... in a directory
+``news-sitemap``   the Google News sitemap: ``news-sitemap.xml`` and its files
+``print``          plain text (articles separated by a form feed) or, for one
+                   article, the print-styled HTML page
+=================  =============================================================
+
+Feeds and sitemaps list what the public sees (sitemaps nothing else); the other formats
+take every status unless told otherwise. A file is written beside its destination and
+renamed into place when complete, so a failed export leaves the previous file as it was;
+a sitemap directory gets its new files the same way, and loses the numbered files of an
+earlier, longer sitemap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import secrets
+import textwrap
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from newscms.errors import ValidationError
+from newscms.formats import (
+    Site,
+    dump_json,
+    to_json,
+    to_jsonld,
+    to_ninjs,
+    to_print_html,
+    to_text,
+    write_atom,
+    write_news_sitemaps,
+    write_rss,
+    write_sitemaps,
+)
+from newscms.formats.sitemaps import NEWS_WINDOW
+from newscms.store.streaming import read_snapshot, stream_articles, stream_sitemap_entries
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from datetime import datetime
+    from uuid import UUID
+
+    from newscms.domain import Article, Status
+    from newscms.formats import NinjsVersion, SitemapItem
+    from newscms.store import Store, UnitOfWork
+
+__all__ = [
+    "DEFAULT_URL_TEMPLATE",
+    "DEMO_SITE",
+    "FEED_LIMIT",
+    "FORMATS",
+    "SAMPLE_SLUG",
+    "ExportFilter",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportResult",
+    "export",
+    "make_site",
+    "write_demo_outputs",
+]
+
+T = TypeVar("T")
+
+ExportFormat = Literal["json", "ninjs", "jsonld", "rss", "atom", "sitemap", "news-sitemap", "print"]
+
+FEED_LIMIT = 50
+"""Articles in a feed unless the filter's ``limit`` says otherwise."""
+
+DEFAULT_URL_TEMPLATE = "{base_url}/{locale}/{slug}"
+"""The article URL template of ``make_site``: ``{base_url}`` plus ``Site``'s placeholders."""
+
+PROGRESS_STEP = 500
+"""Articles between two calls of an export's ``progress`` callback."""
+
+SAMPLE_SLUG = "beijing-does-not-want-to-help-pyongyang-in-its-arms-race"
+"""The slug of the page newscms was made for, as the legacy importer stores it (locale en)."""
+
+DEMO_SITE = Site(
+    name="AsiaNews",
+    base_url="https://www.asianews.it/",
+    article_url="https://www.asianews.it/news-{language}/{slug}",
+    timezone="Europe/Rome",
+)
+"""The site the demo's outputs link to: the examples are AsiaNews pages."""
+
+_INDEX_NAMES = {"sitemap": "sitemap", "news-sitemap": "news-sitemap"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFilter:
+    """Which stored articles an export takes; every field is optional.
+
+    Attributes:
+        locale: Only this locale (also the feed's language and the locale of ``slug``
+            and ``tag``; the store's default locale when None).
+        tag: Only articles with the tag of this slug.
+        tag_kind: The kind of ``tag`` (when two kinds share a slug), or alone: only
+            articles with a tag of this kind.
+        status: Only this status, as readers see it.
+        public: Only what the public sees now; None takes the format's default (feeds
+            and sitemaps: True, the others: False).
+        limit: At most this many articles, newest first; None takes the format's
+            default (feeds: ``FEED_LIMIT``, the others: all).
+        slug: One article (``json``, ``ninjs``, ``jsonld`` and ``print`` only).
+    """
+
+    locale: str | None = None
+    tag: str | None = None
+    tag_kind: str | None = None
+    status: Status | str | None = None
+    public: bool | None = None
+    limit: int | None = None
+    slug: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """How a format writes what the filter took.
+
+    Attributes:
+        ninjs_version: ``"2.2"`` or ``"2.1"``.
+        full_content: Feeds carry each body as HTML, not only the summary.
+        html: ``print`` writes the print-styled HTML page instead of plain text.
+        title: The feed's title (default: the site's name).
+        description: The feed's description (default: "The latest articles from ...").
+        feed_url: Where the feed itself will be served (its ``self`` link).
+        files_url: Where a sitemap directory will be served (default: the site's
+            home page), so the index can name its files.
+        now: The end of the Google News sitemap's two days (default: the store's now).
+    """
+
+    ninjs_version: NinjsVersion = "2.2"
+    full_content: bool = False
+    html: bool = False
+    title: str | None = None
+    description: str | None = None
+    feed_url: str | None = None
+    files_url: str | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """What an export wrote.
+
+    Attributes:
+        format: The format's name.
+        count: Articles written (for sitemaps: URLs listed).
+        paths: Files written, in order (a sitemap's index last); empty for a stream.
+    """
+
+    format: str
+    count: int
+    paths: tuple[Path, ...] = ()
+
+
+@dataclass
+class _Job:
+    """One export under way: its snapshot, site, filters, options and destination."""
+
+    format: str
+    uow: UnitOfWork
+    site: Site | None
+    filters: ExportFilter
+    options: ExportOptions
+    public: bool
+    limit: int | None
+    progress: Callable[[int], None] | None
+    out: IO[bytes] | None = None
+    directory: Path | None = None
+    paths: list[Path] = field(default_factory=list)
+
+    def needs_site(self) -> Site:
+        if self.site is None:
+            raise ValidationError(
+                f"the {self.format} format links to the articles: give a site "
+                "(site=..., or --base-url on the command line)",
+                field="site",
+            )
+        return self.site
+
+    def one(self) -> Article:
+        """The article named by the filter's slug."""
+        assert self.filters.slug is not None
+        locale = self.filters.locale or self.uow.settings.default_locale
+        return self.uow.articles.get_by_slug(locale, self.filters.slug, public=self.public)
+
+    def articles(self) -> Iterator[Article]:
+        """The filtered listing, newest first, streamed and reported to ``progress``."""
+        return self.reporting(self.listing())
+
+    def listing(self, *, since: datetime | None = None) -> Iterator[Article]:
+        """The filtered listing (published at or after ``since``), newest first.
+
+        Its first page is read now, so a filter the store refuses fails before a
+        byte is written (to a stream, nothing could take it back).
+        """
+        f = self.filters
+        tag_id = self.tag_id()
+        return _started(
+            stream_articles(
+                self.uow,
+                public=self.public,
+                locale=f.locale,
+                status=f.status,
+                tag=tag_id,
+                tag_kind=f.tag_kind if tag_id is None else None,
+                published_after=since,
+                limit=self.limit,
+            )
+        )
+
+    def tag_id(self) -> UUID | None:
+        f = self.filters
+        if f.tag is None:
+            return None
+        locale = f.locale or self.uow.settings.default_locale
+        return self.uow.tags.get_by_slug(f.tag, locale=locale, kind=f.tag_kind).id
+
+    def reporting(self, items: Iterable[T]) -> Iterator[T]:
+        """``items`` again, telling ``progress`` how many went by."""
+        if self.progress is None:
+            yield from items
+            return
+        done = 0
+        for item in items:
+            yield item
+            done += 1
+            if done % PROGRESS_STEP == 0:
+                self.progress(done)
+        self.progress(done)
+
+    @property
+    def stream(self) -> IO[bytes]:
+        assert self.out is not None
+        return self.out
+
+
+def _started(items: Iterator[T]) -> Iterator[T]:
+    """``items`` with its first one already taken (and any error it raises raised)."""
+    first = list(itertools.islice(items, 1))
+    return itertools.chain(first, items)
+
+
+def make_site(
+    base_url: str,
+    *,
+    name: str | None = None,
+    url_template: str = DEFAULT_URL_TEMPLATE,
+    timezone: str = "UTC",
+) -> Site:
+    """A ``Site`` from plain settings, as the command line gives them.
+
+    Args:
+        base_url: The site's home page.
+        name: The publication's name (default: the home page's host name).
+        url_template: Article URLs: ``{base_url}`` (the home page without its final
+            slash) and the placeholders of ``newscms.formats.site.TEMPLATE_FIELDS``.
+        timezone: The newsroom's IANA zone.
+
+    Raises:
+        ValidationError: A setting is not valid (``field`` names it).
+    """
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise ValidationError("a site needs its home page URL", field="base_url")
+    home = base_url.strip()
+    if name is None:
+        name = urlsplit(home).hostname or home
+    template = url_template.replace("{base_url}", home.rstrip("/"))
+    return Site(name=name, base_url=home, article_url=template, timezone=timezone)
+
+
+def export(
+    store: Store,
+    format: ExportFormat | str,
+    target: Path | str | IO[bytes],
+    *,
+    site: Site | None = None,
+    filters: ExportFilter | None = None,
+    options: ExportOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write stored articles in one of the ``FORMATS``, streaming from one snapshot.
+
+    Args:
+        store: Where the articles are.
+        format: One of ``FORMATS``.
+        target: A file path, a binary stream (stdout, a response), or for the two
+            sitemap formats a directory.
+        site: The publication (URLs, name, zone); needed by every format but ``json``,
+            ``ninjs`` and ``print``, which use it when given.
+        filters: Which articles; see ``ExportFilter``.
+        options: How to write them; see ``ExportOptions``.
+        progress: Called with the number of articles done, every ``PROGRESS_STEP``
+            articles and at the end.
+
+    Returns:
+        The count of articles (or URLs) and the files written.
+
+    Raises:
+        ValidationError: An unknown format, a filter the format cannot take, a missing
+            site, or a destination that cannot be written (``field`` names it).
+        NotFoundError: The ``slug`` or ``tag`` of the filter does not exist.
+    """
+    spec = FORMATS.get(str(format))
+    if spec is None:
+        raise ValidationError(f"{format!r} is not one of {', '.join(FORMATS)}", field="format")
+    name = str(format)
+    filters = filters or ExportFilter()
+    options = options or ExportOptions()
+    spec.check(name, filters, options, target)
+    public = spec.public if filters.public is None else filters.public
+    limit = spec.limit if filters.limit is None else filters.limit
+    with read_snapshot(store) as uow:
+        job = _Job(name, uow, site, filters, options, public, limit, progress)
+        if spec.directory:
+            job.directory = Path(target)  # type: ignore[arg-type]  # check() refused streams
+            count = spec.writer(job)
+        elif isinstance(target, str | Path):
+            path = Path(target)
+            with _replacing(path) as out:
+                job.out = out
+                count = spec.writer(job)
+            job.paths.append(path)
+        else:
+            job.out = target
+            count = spec.writer(job)
+    return ExportResult(format=name, count=count, paths=tuple(job.paths))
+
+
+# -- the formats -----------------------------------------------------------------------
+
+
+def _json(job: _Job) -> int:
+    if job.filters.slug is not None:
+        job.stream.write(dump_json(job.one()).encode() + b"\n")
+        return 1
+    # The listing is the JSON form of a Page (docs/schema/page.json), written an item
+    # at a time: the same text json.dumps would give for the whole page.
+    out, articles = job.stream, job.articles()
+    out.write(b'{\n  "items": ')
+    count = _json_list(out, (to_json(article) for article in articles), depth=1)
+    out.write(b',\n  "next_cursor": null\n}\n')
+    return count
+
+
+def _ninjs(job: _Job) -> int:
+    version = job.options.ninjs_version
+
+    def item(article: Article) -> dict[str, object]:
+        return to_ninjs(article, site=job.site, version=version)
+
+    return _json_documents(job, item)
+
+
+def _jsonld(job: _Job) -> int:
+    site = job.needs_site()
+    return _json_documents(job, lambda article: to_jsonld(article, site=site))
+
+
+def _json_documents(job: _Job, document: Callable[[Article], dict[str, object]]) -> int:
+    """One document for ``slug``, else a JSON array of the listing's documents."""
+    out = job.stream
+    if job.filters.slug is not None:
+        text = json.dumps(document(job.one()), ensure_ascii=False, indent=2)
+        out.write(text.encode() + b"\n")
+        return 1
+    count = _json_list(out, (document(article) for article in job.articles()), depth=0)
+    out.write(b"\n")
+    return count
+
+
+def _json_list(out: IO[bytes], documents: Iterable[object], *, depth: int) -> int:
+    """Write a JSON array as ``json.dumps(..., indent=2)`` would, one document at a time."""
+    pad = "  " * (depth + 1)
+    count = 0
+    for document in documents:
+        text = textwrap.indent(json.dumps(document, ensure_ascii=False, indent=2), pad)
+        out.write(((",\n" if count else "[\n") + text).encode())
+        count += 1
+    out.write(b"[]" if not count else ("\n" + "  " * depth + "]").encode())
+    return count
+
+
+def _print(job: _Job) -> int:
+    out = job.stream
+    if job.options.html:
+        out.write(to_print_html(job.one(), site=job.site).encode())
+        return 1
+    if job.filters.slug is not None:
+        out.write(to_text(job.one(), site=job.site).encode())
+        return 1
+    count = 0
+    for article in job.articles():
+        # A form feed between articles: each starts on a new sheet when printed.
+        out.write((("\f\n" if count else "") + to_text(article, site=job.site)).encode())
+        count += 1
+    return count
+
+
+def _feed(job: _Job) -> int:
+    site = job.needs_site()
+    o = job.options
+    title = o.title or site.name
+    description = o.description or f"The latest articles from {site.name}"
+    locale = job.filters.locale
+    articles = job.articles()
+    if job.format == "rss":
+        return write_rss(
+            articles, job.stream, site=site, title=title, link=site.base_url,
+            description=description, locale=locale, self_url=o.feed_url,
+            full_content=o.full_content,
+        )  # fmt: skip
+    # An empty Atom feed still needs its "updated": the snapshot's moment.
+    first = next(articles, None)
+    updated = job.uow.now() if first is None else None
+    listing = articles if first is None else itertools.chain([first], articles)
+    return write_atom(
+        listing, job.stream, site=site, title=title, link=site.base_url,
+        description=description, locale=locale, self_url=o.feed_url,
+        full_content=o.full_content, updated=updated,
+    )  # fmt: skip
+
+
+def _sitemap(job: _Job) -> int:
+    site = job.needs_site()
+    news = job.format == "news-sitemap"
+    now = job.options.now or job.uow.now()
+    files_url = job.options.files_url or site.base_url
+    assert job.directory is not None
+    with _directory(job.directory, _INDEX_NAMES[job.format]) as scratch:
+        entries = job.reporting(_sitemap_items(job, since=now - NEWS_WINDOW if news else None))
+        if news:
+            written = write_news_sitemaps(
+                entries, scratch, site=site, files_url=files_url, now=now, name="news-sitemap"
+            )
+        else:
+            written = write_sitemaps(entries, scratch, site=site, files_url=files_url)
+    job.paths += [job.directory / file.path.name for file in written.files]
+    job.paths.append(job.directory / written.index.name)
+    return written.urls
+
+
+def _sitemap_items(job: _Job, *, since: datetime | None) -> Iterator[SitemapItem]:
+    """Light entries, or whole articles when a tag filter needs the tags."""
+    f = job.filters
+    if f.tag is not None or f.tag_kind is not None:
+        return job.listing(since=since)
+    entries = _started(stream_sitemap_entries(job.uow, locale=f.locale, published_after=since))
+    return itertools.islice(entries, job.limit) if job.limit is not None else entries
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """A format's writer and the filters it takes."""
+
+    writer: Callable[[_Job], int]
+    public: bool = False
+    limit: int | None = None
+    single: bool = True
+    """Takes ``slug`` (one article)."""
+    directory: bool = False
+    """Writes a directory of files rather than one file."""
+
+    def check(
+        self, name: str, filters: ExportFilter, options: ExportOptions, target: object
+    ) -> None:
+        """Refuse what this format cannot do, before anything is read or written."""
+        if filters.slug is not None:
+            if not self.single:
+                raise ValidationError(
+                    f"the {name} format lists articles; drop the slug", field="slug"
+                )
+            extra = [n for n in ("tag", "tag_kind", "status", "limit") if getattr(filters, n)]
+            if extra:
+                raise ValidationError(
+                    f"a slug names one article; drop {', '.join(extra)}", field="slug"
+                )
+        elif name == "print" and options.html:
+            raise ValidationError(
+                "the print HTML page holds one article: give its slug", field="slug"
+            )
+        if self.directory:
+            if filters.public is False or filters.status not in (None, "published"):
+                raise ValidationError(
+                    "sitemaps list only what the public sees; drop the status filter",
+                    field="status",
+                )
+            if not isinstance(target, str | Path):
+                raise ValidationError(
+                    f"the {name} format writes a directory of files: give its path",
+                    field="output",
+                )
+        if filters.limit is not None and (
+            isinstance(filters.limit, bool) or not isinstance(filters.limit, int)
+            or filters.limit < 1
+        ):  # fmt: skip
+            raise ValidationError("must be a positive integer", field="limit")
+
+
+FORMATS: dict[str, _Format] = {
+    "json": _Format(_json),
+    "ninjs": _Format(_ninjs),
+    "jsonld": _Format(_jsonld),
+    "rss": _Format(_feed, public=True, limit=FEED_LIMIT, single=False),
+    "atom": _Format(_feed, public=True, limit=FEED_LIMIT, single=False),
+    "sitemap": _Format(_sitemap, public=True, single=False, directory=True),
+    "news-sitemap": _Format(_sitemap, public=True, single=False, directory=True),
+    "print": _Format(_print),
+}
+"""Every export format, by name."""
+
+
+# -- files ----------------------------------------------------------------------------
+
+
+def _scratch_name(name: str) -> str:
+    """A hidden name beside the destination that no other export picks."""
+    return f".{name}.{secrets.token_hex(4)}.tmp"
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[IO[bytes]]:
+    """A file written beside ``path`` and renamed onto it once complete."""
+    scratch = path.with_name(_scratch_name(path.name))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # open() rather than tempfile: the file gets the umask's permissions, as a
+        # file served by a web server must.
+        with scratch.open("xb") as out:
+            yield out
+        scratch.replace(path)
+    except OSError as exc:
+        _remove(scratch)
+        message = f"cannot write {path}: {exc.strerror or exc}"
+        raise ValidationError(message, field="output") from None
+    except BaseException:
+        _remove(scratch)
+        raise
+
+
+def _remove(path: Path) -> None:
+    """Delete a scratch file if there is one (its directory may not even exist)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def _directory(directory: Path, name: str) -> Iterator[Path]:
+    """A scratch directory whose files replace ``directory``'s ``name*.xml`` at the end.
+
+    Numbered files of an earlier, longer sitemap are removed, so the directory holds
+    exactly the files the new index names.
+    """
+    numbered = re.compile(rf"{re.escape(name)}-\d+\.xml")
+    scratch = directory / _scratch_name(name)
+    try:
+        scratch.mkdir(parents=True)
+        yield scratch
+        fresh = {path.name for path in scratch.iterdir()}
+        index = f"{name}.xml"
+        for child in sorted(fresh - {index}):
+            (scratch / child).replace(directory / child)
+        (scratch / index).replace(directory / index)  # last: it names the others
+        for old in directory.iterdir():
+            if numbered.fullmatch(old.name) and old.name not in fresh:
+                old.unlink()
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot write {directory}: {exc.strerror or exc}", field="output"
+        ) from None
+    finally:
+        if scratch.exists():
+            for leftover in scratch.iterdir():
+                leftover.unlink()
+            scratch.rmdir()
+
+
+# -- the demo -------------------------------------------------------------------------
+
+
+def write_demo_outputs(
+    store: Store,
+    directory: Path | str,
+    *,
+    site: Site = DEMO_SITE,
+    sample_slug: str | None = SAMPLE_SLUG,
+    sample_locale: str = "en",
+    news_now: datetime | None = None,
+) -> tuple[Path, ...]:
+    """Write the demo's delivery outputs of ``store`` into ``directory``.
+
+    ``feed.rss`` and ``feed.atom`` (the 50 newest public articles), the sitemap
+    (``sitemap.xml``, the index, and its files), the Google News sitemap
+    (``news-sitemap.xml`` and its files), and the sample article as JSON
+    (``<slug>.json``), ninjs (``<slug>.ninjs.json``), JSON-LD (``<slug>.jsonld``) and
+    printable text and HTML (``<slug>.txt``, ``<slug>.html``).
+
+    Args:
+        store: The demo's store, holding the imported examples.
+        directory: Where to write (created when missing).
+        site: The site the outputs link to.
+        sample_slug: The sample article's slug; None writes no sample outputs.
+        sample_locale: The sample article's locale.
+        news_now: The end of the news sitemap's two days. By default the publication
+            time of the newest public article: the examples are years old, and the
+            demo shows the news sitemap the site had when its newest article came out.
+
+    Returns:
+        Every file written, in the order above.
+
+    Raises:
+        NotFoundError: No article has ``sample_slug`` in ``sample_locale``.
+        ValidationError: ``directory`` cannot be written (field ``output``).
+    """
+    directory = Path(directory)
+    written: list[Path] = []
+    for name, file in (("rss", "feed.rss"), ("atom", "feed.atom")):
+        written += export(store, name, directory / file, site=site).paths
+    written += export(store, "sitemap", directory, site=site).paths
+    moment = news_now or _newest_publication(store)
+    news = ExportOptions(now=moment)
+    written += export(store, "news-sitemap", directory, site=site, options=news).paths
+    if sample_slug is None:
+        return tuple(written)
+    sample = ExportFilter(slug=sample_slug, locale=sample_locale)
+    for name, suffix, options in (
+        ("json", ".json", ExportOptions()),
+        ("ninjs", ".ninjs.json", ExportOptions()),
+        ("jsonld", ".jsonld", ExportOptions()),
+        ("print", ".txt", ExportOptions()),
+        ("print", ".html", ExportOptions(html=True)),
+    ):
+        path = directory / f"{sample_slug}{suffix}"
+        written += export(store, name, path, site=site, filters=sample, options=options).paths
+    return tuple(written)
+
+
+def _newest_publication(store: Store) -> datetime | None:
+    """When the newest public article came out (None when nothing is public)."""
+    with read_snapshot(store) as uow:
+        newest = next(stream_sitemap_entries(uow, batch_size=1), None)
+    return newest.published_at if newest is not None else None
