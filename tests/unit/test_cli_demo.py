@@ -52,7 +52,21 @@ def test_running_the_demo_again_starts_from_a_fresh_database(tmp_path: Path) -> 
     second = run_demo(tmp_path, examples=EXAMPLES)
     assert second.imported.created == first.imported.created == len(second.articles) == 21
     assert second.imported.failed == 0
-    assert second.outputs == (tmp_path / DEMO_DATABASE,)
+    sample_file = "beijing-does-not-want-to-help-pyongyang-in-its-arms-race"
+    assert second.outputs[0] == tmp_path / DEMO_DATABASE
+    assert {p.name for p in second.outputs[1:]} == {
+        "feed.rss",
+        "feed.atom",
+        "sitemap.xml",
+        "sitemap-1.xml",
+        "news-sitemap.xml",
+        "news-sitemap-1.xml",
+        *(
+            f"{sample_file}{suffix}"
+            for suffix in (".json", ".ninjs.json", ".jsonld", ".txt", ".html")
+        ),
+    }
+    assert all(path.is_file() and path.stat().st_size > 0 for path in second.outputs)
     assert second.sample is not None
     assert [t.name for t in second.sample.tags if t.kind == "region"] == ["KOREA", "CHINA"]
     assert len(second.sample.relations) == 5

@@ -578,3 +578,18 @@ def test_near_miss_dates_parse_or_raise_a_newscms_error(
     raw: str, order: DateOrder, evidence: list[str]
 ) -> None:
     _never_escapes(raw, order, evidence)
+
+
+def test_time_zone_reads_iana_names_and_recorded_offsets() -> None:
+    from datetime import timezone
+
+    from newscms.utils.dates import time_zone
+
+    assert str(time_zone("Europe/Rome")) == "Europe/Rome"
+    assert time_zone("+08:00") == timezone(timedelta(hours=8))
+    assert time_zone("-03:30") == timezone(-timedelta(hours=3, minutes=30))
+    parsed = parse_date("2012-06-14T09:30:00+08:00")
+    assert parsed.value.astimezone(time_zone(parsed.zone)).hour == 9
+    assert format_date(parsed.value, "en", zone=parsed.zone) == "June 14, 2012"
+    with pytest.raises(ValidationError, match="zone"):
+        time_zone("Mars/Olympus")

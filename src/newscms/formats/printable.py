@@ -18,12 +18,11 @@ import html
 import re
 import unicodedata
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.lists import format_list
 
 from newscms.errors import ValidationError
-from newscms.utils.dates import format_date
+from newscms.utils.dates import format_date, time_zone
 from newscms.utils.html import html_to_text
 from newscms.utils.locales import babel_locale, fallback_chain, language_of
 
@@ -305,9 +304,11 @@ def _reading_zone(article: Article, site: Site | None) -> str:
     """The zone a date-only legacy date was read in, else the site's, else UTC."""
     if article.date_provenance is not None:
         try:
-            return ZoneInfo(article.date_provenance.zone).key
-        except (ZoneInfoNotFoundError, ValueError):
+            time_zone(article.date_provenance.zone)
+        except ValidationError:
             pass
+        else:
+            return article.date_provenance.zone
     return site.timezone if site is not None else "UTC"
 
 

@@ -3,12 +3,11 @@
 ``run_demo(output)`` removes the demo database an earlier run left in ``output``,
 creates and migrates a new one, imports the example documents (``examples/``: the
 legacy pages, the sample page among them, HTML pages and a WordPress export) and
+writes the delivery outputs (RSS and Atom feeds, a sitemap and a Google News sitemap,
+and the sample article as JSON, ninjs, JSON-LD and print versions) next to it, and
 returns a ``DemoReport``: the import report, the stored articles, the sample page's
-article with the relations that resolved to it, and the files written. ``newscms
-demo`` (and ``make demo``) prints it.
-
-Every file the demo writes into ``output`` is listed in ``DemoReport.outputs``: steps
-that render the stored articles into delivery formats add theirs there.
+article with the relations that resolved to it, and every file written. ``newscms demo``
+(and ``make demo``) prints it.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from newscms.domain import SourceRef
 from newscms.errors import NotFoundError, ValidationError
+from newscms.services.exporting import write_demo_outputs
 from newscms.services.importing import import_paths
 from newscms.store import Store, utc_now
 
@@ -108,6 +108,12 @@ def run_demo(
             articles = _every_article(uow)
             sample = uow.articles.find_by_source(SAMPLE_PAGE)
             linked_from = uow.relations.incoming(sample.id) if sample is not None else ()
+        written = write_demo_outputs(
+            store,
+            output,
+            sample_slug=sample.slug if sample is not None else None,
+            sample_locale=sample.locale if sample is not None else "en",
+        )
     finally:
         store.dispose()
     return DemoReport(
@@ -119,7 +125,7 @@ def run_demo(
         articles=articles,
         sample=sample,
         linked_from=linked_from,
-        outputs=(database,),
+        outputs=(database, *written),
     )
 
 

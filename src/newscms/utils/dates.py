@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, cast
@@ -47,6 +47,7 @@ __all__ = [
     "isoformat",
     "local_to_utc",
     "parse_date",
+    "time_zone",
 ]
 
 DEFAULT_ZONE = "Europe/Rome"
@@ -149,7 +150,7 @@ def parse_date(
     """
     if not isinstance(raw, str):
         raise DateParseError(f"a date must be a string, not {raw!r}", raw=repr(raw), field=field)
-    where = _zone(zone)
+    where = _iana_zone(zone)
     how = _date_order(order)
     text = " ".join(raw.split())
     try:
@@ -226,7 +227,7 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
         raise ValidationError(
             f"{local.isoformat()} already has a time zone; use ensure_aware", field="local"
         )
-    return _to_utc(local, _zone(zone))
+    return _to_utc(local, _iana_zone(zone))
 
 
 def isoformat(value: datetime) -> str:
@@ -253,8 +254,9 @@ def format_date(
     Args:
         value: An aware datetime.
         locale: A BCP 47 locale; CLDR data falls back along its chain (``it-CH`` -> ``it``).
-        zone: IANA zone the date is taken in; UTC when None, because a date depends on
-            where it is read and newscms does not guess the reader's zone.
+        zone: IANA zone (or fixed offset, ``"+08:00"``) the date is taken in; UTC when
+            None, because a date depends on where it is read and newscms does not guess
+            the reader's zone.
         format: CLDR length: ``full``, ``long``, ``medium`` or ``short``.
         time: Append the short localized time (``"June 14, 2012, 11:30 AM"``).
 
@@ -267,7 +269,7 @@ def format_date(
         LocaleError: ``locale`` is not a known locale.
     """
     instant = ensure_aware(value, field="value")
-    where = _zone(zone or "UTC")
+    where = time_zone(zone or "UTC")
     if format not in _FORMATS:
         raise ValidationError(f"use one of {', '.join(sorted(_FORMATS))}", field="format")
     length = cast("_Length", format)
@@ -293,13 +295,36 @@ def format_relative(value: datetime, *, now: datetime, locale: str) -> str:
     return babel_dates.format_timedelta(delta, add_direction=True, locale=babel_locale(locale))
 
 
-def _zone(name: str) -> ZoneInfo:
+_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+
+
+def time_zone(name: str) -> tzinfo:
+    """The zone a ``ParsedDate.zone`` (or any zone newscms is given) names.
+
+    An IANA name (``"Europe/Rome"``, ``"UTC"``) or a fixed offset as ``ParsedDate``
+    records it for strings that carried one (``"+08:00"``).
+
+    Raises:
+        ValidationError: ``name`` is neither.
+    """
+    offset = _OFFSET.match(name) if isinstance(name, str) else None
+    if offset is not None:
+        sign, hours, minutes = offset.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        if delta < timedelta(hours=24):
+            return timezone(-delta if sign == "-" else delta)
+    return _iana_zone(name)
+
+
+def _iana_zone(name: str) -> ZoneInfo:
+    """A named zone, whose rules (DST) can read wall times; offsets cannot."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise ValidationError(
             f"{name!r} is not an IANA time zone such as 'Europe/Rome' or 'UTC'", field="zone"
         ) from None
+
 
 
 def _date_order(order: DateOrder | str) -> DateOrder:
@@ -310,7 +335,7 @@ def _date_order(order: DateOrder | str) -> DateOrder:
         raise ValidationError(f"{order!r} is not one of {choices}", field="order") from None
 
 
-def _to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
+def _to_utc(wall: datetime, zone: tzinfo) -> datetime:
     return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
