@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy import exc as sa_exc
 
 from newscms.domain.article import Article, ArticleDraft, ArticlePatch, Person, SourceRef
@@ -190,7 +190,7 @@ class ArticleRepository(Repository):
         scope = query_fingerprint("articles", *filters.__slots__, *self._filter_values(filters))
         after = self._decode_cursor(cursor, scope) if cursor is not None else None
         query = self._listing_query(filters, after).limit(limit + 1)
-        articles = self._load(query, public=filters.public)
+        articles = self._load(query, public=filters.public, filtered=True)
         next_cursor = None
         if len(articles) > limit:
             articles = articles[:limit]
@@ -257,24 +257,53 @@ class ArticleRepository(Repository):
 
     def _listing_query(self, f: ArticleFilter, after: tuple[datetime, UUID] | None) -> Select[Any]:
         a, at = self.t.articles, self.t.article_tags
-        now = self.uow.now()
         if f.tag is not None:
             # Walk the tag's (tag_id, is_public, listed_at) index in order and join.
             order_at, order_id = at.c.listed_at, at.c.article_id
             query = select(a).select_from(at).join(a, a.c.id == at.c.article_id)
             query = query.where(at.c.tag_id == f.tag)
-            visible_flag, visible_at = at.c.is_public, at.c.listed_at
+            visible_flag = at.c.is_public
         else:
             order_at, order_id = a.c.listed_at, a.c.id
             query = select(a)
-            visible_flag, visible_at = a.c.is_public, a.c.listed_at
+            visible_flag = a.c.is_public
+        conditions = self._status_conditions(f, visible_flag, order_at, after)
+        conditions += self._content_conditions(f)
+        if after is not None:
+            moment, ident = after
+            # Written as a range the index can seek ("<= moment") plus a tie-break filter.
+            conditions += [order_at <= moment, or_(order_at < moment, order_id < ident)]
+        return query.where(*conditions).order_by(order_at.desc(), order_id.desc())
+
+    def _status_conditions(
+        self,
+        f: ArticleFilter,
+        visible_flag: ColumnElement[bool],
+        listed: ColumnElement[datetime],
+        after: tuple[datetime, UUID] | None,
+    ) -> builtins.list[ColumnElement[bool]]:
+        """What ``public`` and ``status`` require, judged at the store clock's now."""
+        a = self.t.articles
+        now = self.uow.now()
         conditions: builtins.list[ColumnElement[bool]] = []
         if f.public or f.status is Status.PUBLISHED:
-            conditions += [visible_flag.is_(True), visible_at <= now]
+            conditions.append(visible_flag.is_(True))
+            if after is None or after[0] > now:
+                # Past the first page the cursor is the tighter upper bound; two bounds on
+                # the walked column make SQLite range-scan from the looser one.
+                conditions.append(listed <= now)
         if f.status is Status.SCHEDULED:
             conditions += [a.c.status == Status.SCHEDULED.value, a.c.listed_at > now]
         elif f.status in (Status.DRAFT, Status.ARCHIVED):
             conditions.append(a.c.status == f.status.value)
+        if f.status not in (None, Status.PUBLISHED) and f.public:
+            conditions.append(a.c.id.is_(None))  # nothing private is public
+        return conditions
+
+    def _content_conditions(self, f: ArticleFilter) -> builtins.list[ColumnElement[bool]]:
+        """What the locale, date, tag kind and person filters require."""
+        a, at = self.t.articles, self.t.article_tags
+        conditions: builtins.list[ColumnElement[bool]] = []
         if f.locale is not None:
             conditions.append(a.c.locale == f.locale)
         if f.published_after is not None:
@@ -296,16 +325,17 @@ class ArticleRepository(Repository):
             conditions.append(
                 exists().where(ap.c.article_id == a.c.id, ap.c.person_key == f.person)
             )
-        if after is not None:
-            moment, ident = after
-            conditions.append(or_(order_at < moment, and_(order_at == moment, order_id < ident)))
-        if f.status is not None and f.status is not Status.PUBLISHED and f.public:
-            conditions.append(a.c.id.is_(None))  # nothing private is public
-        return query.where(*conditions).order_by(order_at.desc(), order_id.desc())
+        return conditions
 
-    def _load(self, query: Select[Any], *, public: bool) -> builtins.list[Article]:
+    def _load(
+        self, query: Select[Any], *, public: bool, filtered: bool = False
+    ) -> builtins.list[Article]:
+        """Run ``query`` and complete its rows; ``public`` hides what readers may not see.
+
+        A listing query that already carries the public filter says so with ``filtered``.
+        """
         now = self.uow.now()
-        if public:
+        if public and not filtered:
             a = self.t.articles
             query = query.where(a.c.is_public.is_(True), a.c.listed_at <= now)
         rows = self.conn.execute(query).all()

@@ -22,7 +22,6 @@ import unicodedata
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pypinyin import Style, lazy_pinyin
 from slugify import slugify as _slugify
 
 from newscms.errors import ValidationError
@@ -151,6 +150,10 @@ def _pinyin(run: str) -> str:
     """Hanyu Pinyin of a run of Han characters, one syllable per word, tones dropped."""
     # ü is written u (女足 nu-zu, 吕 lu), as English-language news prints it; the
     # input-method spelling "nv" reads as noise and Unicode ü would fold to u anyway.
+    # Imported here: pypinyin's phrase tables cost half a second and ~50 MB, which a
+    # process that never slugifies Chinese should not pay.
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(run, style=Style.NORMAL, v_to_u=True)
     return " ".join(syllables).replace("ü", "u")
 
