@@ -40,7 +40,15 @@ from urllib.parse import urlsplit
 
 from babel.lists import format_list
 
-from newscms.domain import Status, TagKind
+from newscms.domain.ninjs_profile import (
+    BYLINE_REL,
+    CANONICAL_URL_ROLE,
+    IMPORT_SOURCE_ROLE,
+    NINJS_PROFILE,
+    PUBSTATUS,
+    SOURCE_ROLE_PREFIX,
+    TAG_COLLECTIONS,
+)
 from newscms.errors import ValidationError
 from newscms.formats.site import http_uri
 from newscms.utils.html import html_to_text, word_count
@@ -55,14 +63,7 @@ if TYPE_CHECKING:
     from newscms.formats.site import Site
 
 __all__ = [
-    "BYLINE_REL",
-    "CANONICAL_URL_ROLE",
-    "IMPORT_SOURCE_ROLE",
-    "NINJS_PROFILE",
     "NINJS_SCHEMAS",
-    "PUBSTATUS",
-    "SOURCE_ROLE_PREFIX",
-    "TAG_COLLECTIONS",
     "NinjsVersion",
     "ninjs_uri",
     "to_ninjs",
@@ -70,33 +71,11 @@ __all__ = [
 
 NinjsVersion = Literal["2.2", "2.1"]
 
-NINJS_PROFILE = "newscms"
-"""``profile`` of every document newscms writes: the mapping above applies."""
-
 NINJS_SCHEMAS: dict[str, str] = {
     "2.2": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json",
     "2.1": "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json",
 }
 
-PUBSTATUS: dict[Status, str] = {
-    Status.PUBLISHED: "usable",
-    Status.SCHEDULED: "withheld",
-    Status.DRAFT: "withheld",
-    Status.ARCHIVED: "canceled",
-}
-
-TAG_COLLECTIONS: dict[str, str] = {
-    TagKind.REGION: "places",
-    TagKind.PERSON: "people",
-    TagKind.ORGANIZATION: "organisations",
-    TagKind.EVENT: "events",
-}
-"""The ninjs array of each tag kind; every other kind goes to ``subjects``."""
-
-BYLINE_REL = "author"
-CANONICAL_URL_ROLE = "canonical-url"
-SOURCE_ROLE_PREFIX = "source:"
-IMPORT_SOURCE_ROLE = "import"
 
 # ninjs counts exclude figure captions; the body is sanitized, so captions are well formed.
 _CAPTION = re.compile(r"<figcaption\b.*?</figcaption>", re.DOTALL | re.IGNORECASE)

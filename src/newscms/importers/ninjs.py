@@ -28,6 +28,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
 from newscms.domain import PendingTarget, RelationKind, Status, TagKind
+from newscms.domain.ninjs_profile import (
+    BYLINE_REL,
+    CANONICAL_URL_ROLE,
+    NINJS_PROFILE,
+    PUBSTATUS_STATUS,
+    SOURCE_ROLE_PREFIX,
+    TAG_COLLECTIONS,
+)
 from newscms.errors import ImportFailure, ValidationError
 from newscms.importers.base import (
     DEFAULT_OPTIONS,
@@ -48,30 +56,10 @@ if TYPE_CHECKING:
 
     from newscms.domain import ArticleDraft
 
-__all__ = ["FORMAT", "PUBSTATUS_STATUS", "parse_ninjs"]
+__all__ = ["FORMAT", "parse_ninjs"]
 
 FORMAT = "ninjs"
 
-# The conventions of ``newscms.formats.ninjs``, which writes what this module reads.
-# Importers may not import formats (both sit on the domain), so they are repeated here
-# and a test checks that both modules agree.
-NINJS_PROFILE = "newscms"
-BYLINE_REL = "author"
-CANONICAL_URL_ROLE = "canonical-url"
-SOURCE_ROLE_PREFIX = "source:"
-TAG_COLLECTIONS: dict[str, str] = {
-    TagKind.REGION: "places",
-    TagKind.PERSON: "people",
-    TagKind.ORGANIZATION: "organisations",
-    TagKind.EVENT: "events",
-}
-
-PUBSTATUS_STATUS: dict[str, Status] = {
-    "usable": Status.PUBLISHED,
-    "withheld": Status.DRAFT,
-    "canceled": Status.ARCHIVED,
-}
-"""The status an item gets from its ``pubstatus`` (``usable`` when absent, as ninjs says)."""
 
 _TEXT_TYPES = frozenset({"text", "composite"})
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
