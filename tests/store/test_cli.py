@@ -6,6 +6,7 @@ import json
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -111,7 +112,13 @@ def test_workflow_commands_move_an_article_and_record_history(url, story, live_s
     assert code == 0, err
     code, out, _ = run(url, "article", "history", story.slug, "--json")
     history = json.loads(out)
-    assert [h["action"] for h in history] == ["create", "schedule", "unpublish", "publish", "correct"]
+    assert [h["action"] for h in history] == [
+        "create",
+        "schedule",
+        "unpublish",
+        "publish",
+        "correct",
+    ]
     assert history[1]["actor"] == "ed"
     code, out, _ = run(url, "article", "diff", story.slug, "4", "5")
     assert "== summary" in out
@@ -128,7 +135,7 @@ def test_workflow_commands_move_an_article_and_record_history(url, story, live_s
 
 
 class _Hook(BaseHTTPRequestHandler):
-    received: list[dict[str, object]] = []
+    received: ClassVar[list[dict[str, object]]] = []
     fail_after = 10**6
 
     def do_POST(self) -> None:

@@ -20,7 +20,7 @@ FENCE = re.compile(r"^```(python|pycon)\s*\n(.*?)^```\s*$", re.MULTILINE | re.DO
 
 
 def documents() -> list[Path]:
-    return sorted(DOCS.rglob("*.md")) + [README]
+    return [*sorted(DOCS.rglob("*.md")), README]
 
 
 @pytest.mark.parametrize("path", documents(), ids=lambda p: str(p.relative_to(DOCS.parent)))
@@ -34,7 +34,7 @@ def test_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         if code.startswith("# not run:"):
             continue
         if kind == "python":
-            exec(compile(code, f"{path.name}:{line}", "exec"), namespace)  # noqa: S102
+            exec(compile(code, f"{path.name}:{line}", "exec"), namespace)
         else:
             test = parser.get_doctest(code, namespace, path.name, str(path), line)
             result = runner.run(test, clear_globs=False)
