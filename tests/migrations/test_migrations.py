@@ -13,7 +13,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect
 from newscms import ArticleDraft
 from newscms.errors import SchemaError
 from newscms.store import Store, create_engine
-from newscms.store.migrations import head_revision
+from newscms.store.migrations import head_revision, include_modelled_tables
 from newscms.store.tables import Tables
 
 
@@ -27,16 +27,17 @@ def fresh_engine(request: pytest.FixtureRequest, server_for) -> Iterator[Engine]
 
 
 def schema_diff(engine: Engine, tables: Tables) -> list[object]:
-    """What Alembic's autogenerate would change to make the database match the models."""
+    """What Alembic's autogenerate would change to make the database match the models.
 
-    def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-        return type_ != "table" or (name or "").startswith(tables.prefix)
-
+    The search index's engine-specific tables (FTS5 and its shadow tables, the tsvector or
+    FULLTEXT table) are not in the models; the same hook as the migration environment's
+    leaves them out.
+    """
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
             opts={
-                "include_name": include_name,
+                "include_name": include_modelled_tables(tables.prefix),
                 "compare_type": True,
                 "version_table": tables.version_table,
                 "version_table_schema": tables.schema,

@@ -39,6 +39,7 @@ from newscms.domain.relation import (
 from newscms.domain.relation import (
     RelationKind as RelationKind,
 )
+from newscms.domain.search_hit import SearchHit as SearchHit
 from newscms.domain.status import Status as Status
 from newscms.domain.tag import Tag as Tag
 from newscms.domain.tag import TagInput as TagInput
@@ -59,6 +60,7 @@ __all__ = [
     "Relation",
     "RelationDraft",
     "RelationKind",
+    "SearchHit",
     "SourceRef",
     "Status",
     "Tag",
@@ -67,3 +69,7 @@ __all__ = [
     "TagName",
     "TagRef",
 ]
+
+# The pages the store returns are parametrized here, so that their classes belong to the
+# domain package whichever module asks for them first.
+_PAGES = (Page[Article], Page[SearchHit])

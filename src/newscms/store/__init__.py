@@ -1,15 +1,21 @@
 """Storage of news content: the only package that speaks SQL.
 
 ``Store`` is the entry point; a unit of work (``store.session()`` or
-``store.using(host_session)``) carries the ``articles``, ``tags`` and ``relations``
-repositories. Everything returned is a domain object, never a live row.
+``store.using(host_session)``) carries the ``articles``, ``tags``, ``relations``,
+``search`` and ``related`` repositories (and ``workflow`` and ``revisions``).
+Everything returned is a domain object, never a live row.
 """
 
 from newscms.store.articles import ArticleRepository as ArticleRepository
 from newscms.store.engine import create_engine as create_engine
 from newscms.store.migrations import SchemaStatus as SchemaStatus
 from newscms.store.migrations import exclude_newscms_tables as exclude_newscms_tables
+from newscms.store.related import RelatedArticle as RelatedArticle
+from newscms.store.related import RelatedRepository as RelatedRepository
 from newscms.store.relations import RelationRepository as RelationRepository
+from newscms.store.search import SearchHit as SearchHit
+from newscms.store.search import SearchRepository as SearchRepository
+from newscms.store.search import reindex as reindex
 from newscms.store.store import DEFAULT_DATABASE_URL as DEFAULT_DATABASE_URL
 from newscms.store.store import Store as Store
 from newscms.store.store import utc_now as utc_now
@@ -21,8 +27,12 @@ from newscms.store.unit import UnitOfWork as UnitOfWork
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "ArticleRepository",
+    "RelatedArticle",
+    "RelatedRepository",
     "RelationRepository",
     "SchemaStatus",
+    "SearchHit",
+    "SearchRepository",
     "Store",
     "Tables",
     "TagRepository",
@@ -30,5 +40,6 @@ __all__ = [
     "build_tables",
     "create_engine",
     "exclude_newscms_tables",
+    "reindex",
     "utc_now",
 ]

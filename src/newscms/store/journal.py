@@ -83,7 +83,11 @@ class Journal:
         events: Iterable[EventKind],
         old_slug: str | None = None,
     ) -> None:
-        """Store revision ``article.version`` and emit ``events`` about the article."""
+        """Store revision ``article.version``, emit ``events`` and reindex the article.
+
+        Every save of an article calls this in its savepoint, which makes it the one place
+        where the revision log, the outbox and the search index follow the article.
+        """
         snapshot = article_snapshot(article)
         keyframes: dict[UUID, tuple[int, dict[str, Any]]] = self.uow.cache.setdefault(
             _KEYFRAMES, {}
@@ -106,6 +110,7 @@ class Journal:
                 snapshot=encode_snapshot(snapshot, keyframe),
             )
         )
+        self.uow.search.index(article)
         for kind in events:
             self.emit(
                 ArticleEvent.model_construct(
@@ -132,7 +137,8 @@ class Journal:
         return snapshot
 
     def deleted(self, row: Row[Any]) -> None:
-        """Emit the ``deleted`` event of an article row about to be removed."""
+        """Emit the ``deleted`` event of an article row about to be removed, and unindex it."""
+        self.uow.search.remove(row.id)
         self.emit(
             ArticleEvent.model_construct(
                 kind=EventKind.DELETED,

@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from newscms.errors import MigrationError, NewsCMSError, SchemaError
 from newscms.store._errors import translate_errors
+from newscms.store.search.schema import is_engine_specific
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -41,6 +42,7 @@ __all__ = [
     "downgrade",
     "exclude_newscms_tables",
     "head_revision",
+    "include_modelled_tables",
     "migrate",
     "run_environment",
     "schema_status",
@@ -199,6 +201,28 @@ def exclude_newscms_tables(prefix: str = "newscms_") -> Callable[..., bool]:
     return include_name
 
 
+def include_modelled_tables(prefix: str) -> Callable[..., bool]:
+    """An ``include_name`` hook comparing exactly the tables the models describe.
+
+    It keeps newscms's tables (those starting with ``prefix``) but not the search
+    index's engine-specific ones (an FTS5 virtual table and its shadow tables on SQLite,
+    the tsvector or FULLTEXT table elsewhere), which migrations create per engine and
+    ``newscms.store.search.schema`` names.
+    """
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        del parent_names
+        if type_ == "table":
+            return (
+                name is not None
+                and name.startswith(prefix)
+                and not is_engine_specific(name, prefix)
+            )
+        return True
+
+    return include_name
+
+
 def run_environment(context: EnvironmentContext) -> None:
     """Body of ``alembic/env.py``: migrate only newscms tables on the given connection."""
     connection = context.config.attributes.get("connection")
@@ -208,20 +232,12 @@ def run_environment(context: EnvironmentContext) -> None:
             "newscms migrations run from code: use `newscms migrate` or store.migrate(), "
             "not the alembic command line"
         )
-    prefix = tables.prefix
-
-    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-        del parent_names
-        if type_ == "table":
-            return name is not None and name.startswith(prefix)
-        return True
-
     context.configure(
         connection=connection,
         target_metadata=tables.metadata,
         version_table=tables.version_table,
         version_table_schema=tables.schema,
-        include_name=include_name,
+        include_name=include_modelled_tables(tables.prefix),
         include_schemas=tables.schema is not None,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",

@@ -337,9 +337,7 @@ class RelationRepository(Repository):
         lookups = [r.c.pending_title_key == article.title_key]
         if article.url_key:
             lookups.append(r.c.pending_url_key == article.url_key)
-        lookups.append(
-            and_(r.c.pending_locale == article.locale, r.c.pending_slug == article.slug)
-        )
+        lookups.append(and_(r.c.pending_locale == article.locale, r.c.pending_slug == article.slug))
         rows = {
             row.id: row
             for condition in lookups

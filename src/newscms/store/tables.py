@@ -73,6 +73,7 @@ class Tables:
     revisions: Table
     events: Table
     meta: Table
+    search_documents: Table
 
     @property
     def version_table(self) -> str:
@@ -301,6 +302,28 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # What search filters on, one row per article, copied from the article row by every
+    # save (store/search). The text index itself is engine-specific (an FTS5 table, a
+    # tsvector table, a FULLTEXT table named <prefix>search_index) and not in this
+    # MetaData; on SQLite its FTS5 rowid is ``id`` (the same auto-increment type as
+    # event ids). The copy makes a search filter on small rows, not on article rows.
+    search_documents = Table(
+        f"{p}search_documents",
+        metadata,
+        Column("id", EventId, nullable=False, autoincrement=True),
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("is_public", Boolean(create_constraint=False), nullable=False),
+        Column("listed_at", UTCDateTime(), nullable=False),
+        Column("published_at", UTCDateTime()),
+        PrimaryKeyConstraint("id"),
+        UniqueConstraint("article_id"),
+        **mysql_options,
+    )
+
     return Tables(
         prefix=p,
         schema=schema,
@@ -316,4 +339,5 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         revisions=revisions,
         events=events,
         meta=meta,
+        search_documents=search_documents,
     )

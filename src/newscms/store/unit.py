@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from newscms.store.articles import ArticleRepository
 from newscms.store.journal import Journal
+from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
+from newscms.store.search.repository import SearchRepository
 from newscms.store.tags import TagRepository
 from newscms.store.workflow import WorkflowRepository
 
@@ -30,7 +32,8 @@ class UnitOfWork:
     """The repositories of one transaction.
 
     ``articles`` (content), ``workflow`` (status changes, corrections, scheduling,
-    previews), ``revisions`` (history, diff, restore), ``tags`` and ``relations``.
+    previews), ``revisions`` (history, diff, restore), ``tags``, ``relations``,
+    ``search`` (full-text search) and ``related`` (related-article suggestions).
     Each write method runs in a savepoint of its own, so a refused write leaves the
     transaction exactly as it was, even inside a host application's transaction.
     ``actor`` is recorded as the author of every revision saved here.
@@ -55,6 +58,8 @@ class UnitOfWork:
         self.articles = ArticleRepository(self)
         self.workflow = WorkflowRepository(self)
         self.revisions = RevisionRepository(self)
+        self.search = SearchRepository(self)
+        self.related = RelatedRepository(self)
         self.journal = Journal(self)
         # Events of this transaction, handed to the store's handlers after it commits.
         self.events: list[ArticleEvent] = []

@@ -326,7 +326,6 @@ def _iana_zone(name: str) -> ZoneInfo:
         ) from None
 
 
-
 def _date_order(order: DateOrder | str) -> DateOrder:
     try:
         return DateOrder(str(order).strip().lower().replace("_", "-"))

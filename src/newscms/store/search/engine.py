@@ -1,0 +1,123 @@
+"""What every search engine module provides, and how the right one is chosen.
+
+An engine module (``sqlite_fts5``, ``postgres``, ``mariadb``) knows one database's text
+index: how to write prepared documents into it and how to turn a parsed query into a
+``SELECT`` of matching keys and ranks. Everything else (filters, ordering, cursors,
+loading articles, snippets) is the repository's, identical on every backend.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from newscms.errors import StoreError
+from newscms.store.search.schema import index_table_name
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Hashable, Mapping, Sequence
+    from uuid import UUID
+
+    from sqlalchemy import Connection, Select
+
+    from newscms.store.search.documents import PreparedDocument
+    from newscms.store.search.query import SearchQuery
+    from newscms.store.tables import Tables
+
+__all__ = ["RANK_SCALE", "Match", "SearchEngine", "engine_for"]
+
+RANK_SCALE = 1_000_000_000
+"""Ranks are compared as integers (score x 1e9): a float read back through a driver may
+not equal the one the database compares, and cursors must resume exactly. bm25 scores
+of a small collection are as small as 1e-6, hence the large scale."""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A query as an engine runs it: a statement shape and the values bound into it.
+
+    Building a search statement costs SQLAlchemy more than running it, so statements
+    are kept per shape and built once (see ``SearchEngine.statements``).
+    """
+
+    shape: Hashable
+    values: dict[str, Any]
+
+
+class SearchEngine(ABC):
+    """One database's text index."""
+
+    key_column: ClassVar[str]
+    """The ``search_documents`` column the match key equals (``id`` or ``article_id``)."""
+
+    indexes_at_commit: ClassVar[bool] = False
+    """Whether index changes become searchable only when the transaction commits
+    (InnoDB FULLTEXT). Such an engine also implements ``stored`` and ``score``, so a
+    transaction still finds the articles it saved: see the repository's ``search``."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.name = index_table_name(tables.prefix)
+        self.statements: dict[Hashable, Select[Any]] = {}
+        """Whole search statements by shape (the repository's); bounded by ``STATEMENTS``."""
+
+    @abstractmethod
+    def write(
+        self,
+        conn: Connection,
+        documents: Sequence[PreparedDocument],
+        document_ids: Mapping[UUID, int],
+    ) -> None:
+        """Store (or replace) the text of ``documents``; their filter rows already exist."""
+
+    @abstractmethod
+    def match(
+        self, conn: Connection, query: SearchQuery, *, locale: str | None, cache: dict[Any, Any]
+    ) -> Match:
+        """How ``query`` matches here: the shape of its statement and the values to bind.
+
+        Cheap: no statement is built. ``locale`` is the locale the search is restricted
+        to, if any (PostgreSQL reads the query with that language's stemmer); ``cache``
+        lives as long as the unit of work.
+        """
+
+    @abstractmethod
+    def matches(self, query: SearchQuery, match: Match) -> Select[Any]:
+        """The statement of ``match.shape``: documents as ``key`` and ``rank``.
+
+        ``key`` equals ``search_documents.<key_column>``; ``rank`` is an integer
+        (``RANK_SCALE``), higher is better. Its parameters are named as in
+        ``match.values``, so the statement serves every query of the same shape.
+        """
+
+    def stored(self, conn: Connection, article_ids: Collection[UUID]) -> dict[UUID, str]:
+        """The indexed text of these articles as this transaction sees it."""
+        raise NotImplementedError
+
+    def score(self, query: SearchQuery, stored: str) -> int | None:
+        """The rank of a stored text for ``query`` (``None`` when it does not match)."""
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=32)
+def _engine(dialect: str, tables: Tables) -> SearchEngine:
+    if dialect == "sqlite":
+        from newscms.store.search.sqlite_fts5 import SQLiteFTS5
+
+        return SQLiteFTS5(tables)
+    if dialect == "postgresql":
+        from newscms.store.search.postgres import PostgresTextSearch
+
+        return PostgresTextSearch(tables)
+    if dialect in ("mysql", "mariadb"):
+        from newscms.store.search.mariadb import MariaDBFulltext
+
+        return MariaDBFulltext(tables)
+    raise StoreError(f"newscms has no search engine for the {dialect} database")
+
+
+def engine_for(conn: Connection, tables: Tables) -> SearchEngine:
+    """The search engine of the connection's database (built once per dialect and tables)."""
+    return _engine(conn.dialect.name, tables)

@@ -1,0 +1,540 @@
+"""``uow.search``: full-text search, and the index every save keeps in step.
+
+Writes: ``Journal.record`` calls ``index(article)`` in the savepoint of every save of an
+article (create, update, correction, restore, every status change, ``publish_due``) and
+``Journal.deleted`` calls ``remove`` before a delete, so the index changes in the same
+transaction as the article: a rolled-back save leaves the index as it was, a committed
+one leaves no stale entry. Each save costs two statements: the filter row (copied from
+the article row) and the engine's text row.
+
+Reads: ``search`` parses the query (``query.py``), asks the engine for matching
+documents with their rank, filters, orders and cuts them in the database, and loads
+the page's articles in the same statement; tags and relations follow in two more. The
+statement is built once per shape of query and filters, then only executed. Where the
+engine shows index changes only after the commit (MariaDB), the articles this unit of
+work indexed are matched in Python instead (``_with_pending``), so a transaction always
+finds what it saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
+
+from newscms.domain.page import Page
+from newscms.domain.search_hit import SearchHit
+from newscms.domain.status import Status
+from newscms.errors import InvalidCursorError, SchemaError, ValidationError
+from newscms.store._base import Repository, as_locale, as_uuid, check_limit, expect
+from newscms.store._errors import translate_errors, translated
+from newscms.store.cursor import query_fingerprint
+from newscms.store.loading import loader_for
+from newscms.store.search.documents import prepare, upsert_documents
+from newscms.store.search.engine import RANK_SCALE, engine_for
+from newscms.store.search.query import parse_query
+from newscms.store.search.schema import REINDEX_FLAG
+from newscms.store.search.snippets import highlight, snippet
+from newscms.store.search.text import plain_text
+from newscms.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Iterable, Sequence
+
+    from sqlalchemy import Row, Select
+    from sqlalchemy.sql import ColumnElement
+
+    from newscms.domain.article import Article
+    from newscms.store.articles import ArticleFilter
+    from newscms.store.cursor import CursorCodec
+    from newscms.store.search.engine import Match, SearchEngine
+    from newscms.store.search.query import SearchQuery
+    from newscms.store.store import Store
+
+__all__ = ["Progress", "SearchRepository", "reindex"]
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while the index is rebuilt."""
+
+REINDEX_BATCH = 500
+_PENDING = "search_indexed_here"
+STATEMENTS = 256
+"""Search statements kept per engine (one per query shape and filter combination)."""
+
+# Stores whose index is known to be built, checked once each. A store is known here by
+# its cursor codec, the one object every unit of work of a store shares.
+_READY: WeakKeyDictionary[CursorCodec, bool] = WeakKeyDictionary()
+
+
+class SearchRepository(Repository):
+    """Full-text search of one unit of work."""
+
+    @property
+    def _engine(self) -> SearchEngine:
+        return engine_for(self.conn, self.t)
+
+    # -- reads ---------------------------------------------------------------------
+
+    @translated
+    def search(
+        self,
+        query: str,
+        *,
+        locale: str | None = None,
+        public: bool = True,
+        status: Status | str | None = None,
+        tag: UUID | str | None = None,
+        tag_kind: str | None = None,
+        published_after: datetime | None = None,
+        published_before: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[SearchHit]:
+        """Articles matching ``query``, best first, one page at a time.
+
+        The query syntax is a search box's: words (all of them must match),
+        ``"a phrase"``, ``either or other``, ``-excluded``, ``prefix*`` (see
+        docs/search.md). Headline matches rank above tag, summary and body matches.
+
+        Args:
+            query: what the reader typed, at most 500 characters.
+            locale: only this locale; on PostgreSQL the query is also read with this
+                language's stemmer (``vote`` finds ``votes``).
+            public: only what the public may see now (the default; editors pass
+                ``False`` to search drafts and archives too).
+            status: only this status as readers see it.
+            tag: only articles carrying this tag id.
+            tag_kind: only articles carrying a tag of this kind.
+            published_after: only articles published at or after this moment.
+            published_before: only articles published before this moment.
+            limit: page size, 1 to 200.
+            cursor: ``next_cursor`` of the previous page, unchanged.
+
+        Raises:
+            QueryError: the query is empty, too long, or only excludes words.
+            InvalidCursorError: the cursor was edited or belongs to another search.
+            SchemaError: the index of articles stored before the search index existed
+                has not been built yet (run ``newscms reindex``).
+        """
+        parsed = parse_query(query)
+        filters = self.uow.articles._filter(
+            locale=locale,
+            status=status,
+            public=public,
+            tag=tag,
+            tag_kind=tag_kind,
+            person=None,
+            published_after=published_after,
+            published_before=published_before,
+        )
+        check_limit(limit)
+        self._require_index()
+        shown = tuple(str(getattr(filters, name)) for name in filters.__slots__)
+        scope = query_fingerprint("search", parsed.key(), *shown)
+        after = self._decode(cursor, scope) if cursor is not None else None
+        now = self.uow.now()
+        pending = self._pending() if self._engine.indexes_at_commit else set()
+        statement, values = self._statement(parsed, filters, after, now, hide=bool(pending))
+        if pending:
+            values["pending"] = list(pending)
+        rows: Sequence[Row[Any]] = self.conn.execute(
+            statement, {**values, "limit": limit + 1}
+        ).all()
+        if pending:
+            rows = self._with_pending(
+                rows, query=parsed, f=filters, after=after, values=values, size=limit + 1
+            )
+        loader = loader_for(self.t, self.uow.settings.default_locale)
+        articles = loader.load(self.conn, rows[:limit], now=now, public=filters.public)
+        hits = tuple(
+            SearchHit.model_construct(
+                article=article,
+                score=row.search_rank / RANK_SCALE,
+                headline=highlight(article.headline, parsed),
+                snippet=snippet(_snippet_text(article), parsed),
+            )
+            for article, row in zip(articles, rows, strict=False)
+        )
+        next_cursor = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            next_cursor = self.uow.cursors.encode(
+                [last.search_rank, last.listed_at.isoformat(), last.id.hex], scope
+            )
+        return Page[SearchHit].model_construct(items=hits, next_cursor=next_cursor)
+
+    def _decode(self, cursor: str, scope: str) -> tuple[int, datetime, UUID]:
+        values = self.uow.cursors.decode(cursor, scope)
+        try:
+            rank, moment, ident = values
+            if not isinstance(rank, int) or isinstance(rank, bool):
+                raise TypeError(rank)
+            return rank, datetime.fromisoformat(str(moment)), UUID(hex=str(ident))
+        except (ValueError, TypeError):
+            raise InvalidCursorError(
+                "the cursor's position is unreadable", field="cursor"
+            ) from None
+
+    def _statement(
+        self,
+        query: SearchQuery,
+        f: ArticleFilter,
+        after: tuple[int, datetime, UUID] | None,
+        now: datetime,
+        *,
+        hide: bool = False,
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """The search statement for the query's shape (built once) and the values to bind.
+
+        With ``hide``, the articles in ``:pending`` are left out (see ``_with_pending``).
+        """
+        engine = self._engine
+        match = engine.match(self.conn, query, locale=f.locale, cache=self.uow.cache)
+        shape = (match.shape, _filter_shape(f), after is not None, hide)
+        statement = engine.statements.get(shape)
+        if statement is None:
+            if len(engine.statements) >= STATEMENTS:
+                engine.statements.clear()
+            statement = engine.statements[shape] = self._build(
+                query, match, f, paging=after is not None, hide=hide
+            )
+        values: dict[str, Any] = {
+            **match.values,
+            "now": now,
+            "locale": f.locale,
+            "published_after": f.published_after,
+            "published_before": f.published_before,
+            "tag": f.tag,
+            "tag_kind": f.tag_kind,
+        }
+        if after is not None:
+            values["last_rank"], values["last_at"], values["last_id"] = after
+        return statement, values
+
+    def _build(
+        self, query: SearchQuery, match: Match, f: ArticleFilter, *, paging: bool, hide: bool
+    ) -> Select[Any]:
+        """One statement: matches, filtered and ordered, the top ``:limit`` with their rows."""
+        engine = self._engine
+        d, a = self.t.search_documents, self.t.articles
+        matches = engine.matches(query, match).subquery("matches")
+        rank = matches.c.rank
+        key = d.c[engine.key_column]
+        conditions = self._conditions(f)
+        if hide:
+            conditions.append(d.c.article_id.not_in(bindparam("pending", expanding=True)))
+        if paging:
+            last_rank = bindparam("last_rank", type_=BigInteger())
+            moment = bindparam("last_at", type_=UTCDateTime())
+            ident = bindparam("last_id", type_=Uuid())
+            conditions.append(
+                or_(
+                    rank < last_rank,
+                    and_(
+                        rank == last_rank,
+                        or_(
+                            d.c.listed_at < moment,
+                            and_(d.c.listed_at == moment, d.c.article_id < ident),
+                        ),
+                    ),
+                )
+            )
+        top = (
+            select(d.c.article_id, d.c.listed_at.label("sort_at"), rank.label("search_rank"))
+            .select_from(matches.join(d, key == matches.c.key))
+            .where(*conditions)
+            .order_by(rank.desc(), d.c.listed_at.desc(), d.c.article_id.desc())
+            .limit(bindparam("limit", type_=Integer()))
+            .subquery("top")
+        )
+        return (
+            select(a, top.c.search_rank)
+            .join(top, top.c.article_id == a.c.id)
+            .order_by(top.c.search_rank.desc(), top.c.sort_at.desc(), top.c.article_id.desc())
+        )
+
+    def _conditions(self, f: ArticleFilter) -> builtins.list[ColumnElement[bool]]:
+        """The listing filters on the index's copy of the article's columns, as parameters."""
+        d, at = self.t.search_documents, self.t.article_tags
+        now = bindparam("now", type_=UTCDateTime())
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if f.public or f.status is Status.PUBLISHED:
+            conditions += [d.c.is_public.is_(True), d.c.listed_at <= now]
+        if f.status is Status.SCHEDULED:
+            conditions += [d.c.status == Status.SCHEDULED.value, d.c.listed_at > now]
+        elif f.status in (Status.DRAFT, Status.ARCHIVED):
+            conditions.append(d.c.status == f.status.value)
+        if f.status is not None and f.status is not Status.PUBLISHED and f.public:
+            conditions.append(false())  # nothing private is public
+        if f.locale is not None:
+            conditions.append(d.c.locale == bindparam("locale", type_=String()))
+        if f.published_after is not None:
+            conditions.append(d.c.published_at >= bindparam("published_after", type_=UTCDateTime()))
+        if f.published_before is not None:
+            conditions.append(d.c.published_at < bindparam("published_before", type_=UTCDateTime()))
+        if f.tag is not None:
+            conditions.append(
+                exists().where(
+                    at.c.article_id == d.c.article_id,
+                    at.c.tag_id == bindparam("tag", type_=Uuid()),
+                )
+            )
+        if f.tag_kind is not None:
+            tg = self.t.tags
+            conditions.append(
+                exists().where(
+                    at.c.article_id == d.c.article_id,
+                    tg.c.id == at.c.tag_id,
+                    tg.c.kind == bindparam("tag_kind", type_=String()),
+                )
+            )
+        return conditions
+
+    def _with_pending(
+        self,
+        rows: Sequence[Row[Any]],
+        *,
+        query: SearchQuery,
+        f: ArticleFilter,
+        after: tuple[int, datetime, UUID] | None,
+        values: dict[str, Any],
+        size: int,
+    ) -> Sequence[Row[Any]]:
+        """Add the articles this unit of work indexed, matched as the transaction sees them.
+
+        For an engine whose index changes only show after the commit (MariaDB): their
+        stored text is read back in this transaction (so a rolled-back save is never
+        found), matched in Python, filtered like the rest, and merged in rank order.
+        """
+        engine = self._engine
+        ranks: dict[UUID, int] = {}
+        for article_id, stored in engine.stored(self.conn, self._pending()).items():
+            rank = engine.score(query, stored)
+            if rank is not None:
+                ranks[article_id] = rank
+        if not ranks:
+            return rows
+        a, d = self.t.articles, self.t.search_documents
+        found = self.conn.execute(
+            select(a, case(ranks, value=a.c.id, else_=0).label("search_rank"))
+            .join(d, d.c.article_id == a.c.id)
+            .where(a.c.id.in_(list(ranks)), *self._conditions(f)),
+            values,
+        ).all()
+        extra = [row for row in found if after is None or _position(row) < after]
+        return sorted([*rows, *extra], key=_position, reverse=True)[:size]
+
+    def _pending(self) -> set[UUID]:
+        """Articles this unit of work indexed (kept only where the index commits late).
+
+        Lost when a write of the unit of work fails (its cache is cleared): such
+        articles are then found after the commit only, never wrongly.
+        """
+        pending: set[UUID] = self.uow.cache.setdefault(_PENDING, set())
+        return pending
+
+    def _require_index(self) -> None:
+        """Refuse to search an index that misses the articles stored before it existed."""
+        if _READY.get(self.uow.cursors):
+            return
+        meta = self.t.meta
+        if self.conn.scalar(select(meta.c.value).where(meta.c.key == REINDEX_FLAG)) is not None:
+            raise SchemaError(
+                "the search index does not hold the articles stored before it was added; "
+                "build it once with `newscms reindex` (or newscms.store.search.reindex(store))"
+            )
+        _READY[self.uow.cursors] = True
+
+    # -- writes (the journal calls these in the savepoint of every save) -------------
+
+    def index(self, article: Article) -> None:
+        """Index ``article`` as it was just saved (two statements)."""
+        self._write([article])
+
+    def remove(self, article_id: UUID) -> None:
+        """Take an article out of the index (its engine row goes with its filter row)."""
+        d = self.t.search_documents
+        self.conn.execute(delete(d).where(d.c.article_id == article_id))
+
+    def _write(self, articles: Sequence[Article]) -> None:
+        if not articles:
+            return
+        documents = [prepare(article) for article in articles]
+        ids = upsert_documents(self.conn, self.t, [doc.article_id for doc in documents])
+        engine = self._engine
+        engine.write(self.conn, documents, ids)
+        if engine.indexes_at_commit:
+            self._pending().update(doc.article_id for doc in documents)
+
+    # -- rebuilding ------------------------------------------------------------------
+
+    @translated
+    def reindex(
+        self,
+        *,
+        locale: str | None = None,
+        batch_size: int = REINDEX_BATCH,
+        progress: Progress | None = None,
+    ) -> int:
+        """Rebuild the index of every article (of ``locale``) in this unit of work.
+
+        Use it after editing article rows behind newscms's back, or after renaming or
+        merging tags (their names are indexed with the articles). For a large site,
+        ``newscms.store.search.reindex(store)`` rebuilds in one transaction per batch.
+
+        Returns:
+            The number of articles indexed.
+        """
+        locale = as_locale(locale, "locale") if locale is not None else None
+        total = self.count(locale=locale)
+        done = 0
+        after: UUID | None = None
+        while True:
+            indexed, after = self.reindex_batch(locale=locale, after=after, size=batch_size)
+            done += indexed
+            if progress is not None and indexed:
+                progress(done, total)
+            if after is None:
+                break
+        if locale is None:
+            self._clear_flag()
+        return done
+
+    @translated
+    def reindex_tag(self, tag_id: UUID | str) -> int:
+        """Reindex every article carrying a tag, whose name changed (a rename or a merge).
+
+        Tag names are indexed with each article; the tag repository's writes do not go
+        through the article journal, so call this after them, in the same unit of work.
+
+        Returns:
+            The number of articles indexed.
+        """
+        tag_id = as_uuid(tag_id, "tag_id")
+        a, at = self.t.articles, self.t.article_tags
+        ids = self.conn.scalars(select(at.c.article_id).where(at.c.tag_id == tag_id)).all()
+        loader = loader_for(self.t, self.uow.settings.default_locale)
+        now = self.uow.now()
+        with self.uow.atomic():
+            for start in range(0, len(ids), REINDEX_BATCH):
+                chunk = list(ids[start : start + REINDEX_BATCH])
+                rows = self.conn.execute(select(a).where(a.c.id.in_(chunk))).all()
+                self._write(loader.load(self.conn, rows, now=now))
+        return len(ids)
+
+    @translated
+    def count(self, *, locale: str | None = None) -> int:
+        """How many articles (of ``locale``) there are to index."""
+        a = self.t.articles
+        query = select(func.count()).select_from(a)
+        if locale is not None:
+            query = query.where(a.c.locale == locale)
+        return int(self.conn.scalar(query) or 0)
+
+    @translated
+    def reindex_batch(
+        self, *, locale: str | None, after: UUID | None, size: int
+    ) -> tuple[int, UUID | None]:
+        """Index the next ``size`` articles by id after ``after``.
+
+        Returns how many were indexed and where the next batch starts (``None`` when
+        this was the last).
+        """
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ValidationError("must be a positive integer", field="batch_size")
+        a = self.t.articles
+        query = select(a).order_by(a.c.id).limit(size)
+        if locale is not None:
+            query = query.where(a.c.locale == locale)
+        if after is not None:
+            query = query.where(a.c.id > after)
+        rows = self.conn.execute(query).all()
+        loader = loader_for(self.t, self.uow.settings.default_locale)
+        articles = loader.load(self.conn, rows, now=self.uow.now())
+        with self.uow.atomic():
+            self._write(articles)
+        following = rows[-1].id if len(rows) == size else None
+        return len(rows), following
+
+    def _clear_flag(self) -> None:
+        meta = self.t.meta
+        self.conn.execute(delete(meta).where(meta.c.key == REINDEX_FLAG))
+
+
+def _position(row: Row[Any]) -> tuple[int, datetime, UUID]:
+    """Where a hit sorts: rank, then publication order, then id (all descending)."""
+    return (row.search_rank, row.listed_at, row.id)
+
+
+def _filter_shape(f: ArticleFilter) -> tuple[object, ...]:
+    """Which filters a search uses (their values are bound, not part of the statement)."""
+    return (
+        f.public,
+        f.status,
+        f.locale is not None,
+        f.published_after is not None,
+        f.published_before is not None,
+        f.tag is not None,
+        f.tag_kind is not None,
+    )
+
+
+def _snippet_text(article: Article) -> str:
+    """The text a snippet is cut from: subheadline, summary and body."""
+    parts: Iterable[str | None] = (article.subheadline, article.summary, plain_text(article.body))
+    return "\n\n".join(part for part in parts if part)
+
+
+def reindex(
+    store: Store,
+    *,
+    locale: str | None = None,
+    batch_size: int = REINDEX_BATCH,
+    progress: Progress | None = None,
+) -> int:
+    """Rebuild the search index of ``store``, one transaction per batch of articles.
+
+    Readers and writers carry on meanwhile: each batch is a short transaction, and an
+    article saved during the rebuild is indexed by its own save. With ``locale`` only
+    that locale's articles are rebuilt.
+
+    Returns:
+        The number of articles indexed.
+    """
+    expect(batch_size, int, "batch_size")
+    with store.session(readonly=True) as uow:
+        locale = as_locale(locale, "locale") if locale is not None else None
+        total = uow.search.count(locale=locale)
+    done = 0
+    after: UUID | None = None
+    while True:
+        with store.session() as uow:
+            indexed, after = uow.search.reindex_batch(locale=locale, after=after, size=batch_size)
+        done += indexed
+        if progress is not None and indexed:
+            progress(done, total)
+        if after is None:
+            break
+    if locale is None:
+        with translate_errors(), store.session() as uow:
+            uow.search._clear_flag()
+    return done
