@@ -1,14 +1,17 @@
-"""Import source documents into a store: one transaction per file, idempotent, reported.
+"""Import source documents into a store: each file whole or not at all, idempotent, reported.
 
 ``import_paths(store, ["export/"])`` walks the paths (a directory recurses in sorted
 order; hidden files and directories are left out; binary files found in a directory are
 skipped), reads each file as bytes, parses it with ``newscms.importers.parse`` and
 writes its drafts through the store's unit of work:
 
-- **One transaction per file.** A file that cannot be read or parsed, or whose writes the
-  store refuses, leaves no rows at all: it is reported as failed, with the error (naming
-  the file and, where there is one, the line), and the import goes on with the next
-  file. A WordPress export is one file: all of its posts are imported, or none.
+- **Each file whole or not at all.** A file that cannot be read or parsed, or whose
+  writes the store refuses, leaves no rows at all: it is reported as failed, with the
+  error (naming the file and, where there is one, the line), and the import goes on
+  with the next file. A WordPress export is one file: all of its posts are imported, or
+  none. For speed, files are written in groups of ``IMPORT_GROUP`` in one transaction,
+  their new articles created in one batch; a group in which the store refuses anything
+  is rolled back and written again one transaction per file, which names the culprit.
 - **Idempotent.** Each draft carries its source identity (format and locator). A source
   imported before is found again (``find_by_source``) and only the fields that differ
   from the stored article are sent, based on the version read; when nothing differs
@@ -47,7 +50,7 @@ from newscms.store.keys import tag_locale, title_key, url_key
 from newscms.store.relations import TITLE_MATCH_WINDOW
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from datetime import datetime
     from uuid import UUID
 
@@ -386,7 +389,7 @@ def import_files(
     dry_run: bool = False,
     progress: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
-    """Import files found by ``collect_files``, one transaction each; see ``import_paths``.
+    """Import files found by ``collect_files``, each whole or not at all; see ``import_paths``.
 
     Raises:
         ValidationError: ``format`` or ``options`` is not valid.
@@ -402,14 +405,43 @@ def import_files(
         )
     importer = _Importer(store, chosen, options, dry_run=dry_run)
     results: list[FileResult] = []
-    for file in files:
-        result = importer.run(file)
-        results.append(result)
-        if progress is not None:
-            progress(result)
+    for group in _groups(files, IMPORT_GROUP):
+        for result in importer.run_group(group):
+            results.append(result)
+            if progress is not None:
+                progress(result)
     with store.session(readonly=True) as uow:
         pending = uow.relations.count_pending()
     return ImportReport.from_files(results, relations_pending=pending, dry_run=dry_run)
+
+
+IMPORT_GROUP = 100
+"""Files written in one transaction when none of them is refused (see ``import_files``)."""
+
+
+def _groups(files: Iterable[SourceFile], size: int) -> Iterator[list[SourceFile]]:
+    group: list[SourceFile] = []
+    for file in files:
+        group.append(file)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A file read and parsed: its format, its drafts, what it held besides articles."""
+
+    format: str
+    drafts: list[ArticleDraft]
+    skipped: Mapping[str, int]
+
+
+def _failed(file: SourceFile, failure: _FileFailed) -> FileResult:
+    item = ImportItem(file.locator, "failed", format=failure.format, error=str(failure))
+    return FileResult(file.locator, failure.format, (item,))
 
 
 class _DraftRefused(Exception):
@@ -438,30 +470,56 @@ class _Importer:
         self.options = options
         self.dry_run = dry_run
 
-    def run(self, file: SourceFile) -> FileResult:
-        """Read, parse and write one file in one transaction; bad input never raises."""
-        try:
-            return self._import(file)
-        except _FileFailed as failure:
-            item = ImportItem(file.locator, "failed", format=failure.format, error=str(failure))
-            return FileResult(file.locator, failure.format, (item,))
+    def run_group(self, files: Sequence[SourceFile]) -> list[FileResult]:
+        """Import ``files`` in one transaction, or each in its own if one is refused.
 
-    def _import(self, file: SourceFile) -> FileResult:
+        Bad input never raises: a file that cannot be read, parsed or stored is a
+        failed result, and nothing of it is stored.
+        The new articles of the whole group are created together (``create_many``);
+        the outcome of every file is the one ``run`` would report.
+        """
+        read = [(file, self._read(file)) for file in files]
+        parsed = [(file, r) for file, r in read if not isinstance(r, FileResult)]
+        written: dict[str, FileResult] = {}
+        if not self.dry_run and len(parsed) > 1:
+            try:
+                written = self._write_group(parsed)
+            except SchemaError:
+                raise
+            except (NewsCMSError, _DraftRefused):
+                written = {}  # rolled back: each file on its own says which one failed
+        return [
+            r if isinstance(r, FileResult) else written.get(file.locator) or self._store(file, r)
+            for file, r in read
+        ]
+
+    def _read(self, file: SourceFile) -> _Parsed | FileResult:
+        """The file's drafts, or its result when it cannot be read or parsed or is binary."""
         try:
-            data = file.path.read_bytes()
-        except OSError as exc:
-            raise _FileFailed(f"{file.locator}: cannot be read: {exc.strerror}") from None
-        if not file.explicit and _is_binary(data):
-            item = ImportItem(file.locator, "skipped", error="a binary file, not a document")
-            return FileResult(file.locator, None, (item,), MappingProxyType({BINARY_FILE: 1}))
-        try:
-            parsed = parse(data, source=file.locator, format=self.format, options=self.options)
-        except NewsCMSError as exc:
-            raise _FileFailed(str(exc)) from None
-        except Exception as exc:  # a parser bug must not stop a migration of 100,000 files
-            message = f"{file.locator}: unexpected {type(exc).__name__} ({exc}); please report it"
-            raise _FileFailed(message) from exc
+            try:
+                data = file.path.read_bytes()
+            except OSError as exc:
+                raise _FileFailed(f"{file.locator}: cannot be read: {exc.strerror}") from None
+            if not file.explicit and _is_binary(data):
+                item = ImportItem(file.locator, "skipped", error="a binary file, not a document")
+                return FileResult(file.locator, None, (item,), MappingProxyType({BINARY_FILE: 1}))
+            try:
+                parsed = parse(data, source=file.locator, format=self.format, options=self.options)
+            except NewsCMSError as exc:
+                raise _FileFailed(str(exc)) from None
+            except Exception as exc:  # a parser bug must not stop a migration of 100,000 files
+                message = (
+                    f"{file.locator}: unexpected {type(exc).__name__} ({exc}); please report it"
+                )
+                raise _FileFailed(message) from exc
+        except _FileFailed as failure:
+            return _failed(file, failure)
         drafts = [_without_repeated_relations(draft) for draft in parsed.drafts]
+        return _Parsed(parsed.format, drafts, parsed.skipped)
+
+    def _store(self, file: SourceFile, parsed: _Parsed) -> FileResult:
+        """Write (or, in a dry run, plan) one file's drafts in one transaction."""
+        drafts = parsed.drafts
         try:
             if self.dry_run:
                 items, resolved = self._plan(file.locator, parsed.format, drafts), 0
@@ -473,10 +531,50 @@ class _Importer:
             message = _naming(refused.error, _locator_of(refused.draft, file.locator))
             if len(drafts) > 1:
                 message += f" (the file's {len(drafts) - 1} other articles were not imported)"
-            raise _FileFailed(message, parsed.format) from None
+            return _failed(file, _FileFailed(message, parsed.format))
         except NewsCMSError as exc:  # the transaction itself failed (commit, connection)
-            raise _FileFailed(_naming(exc, file.locator), parsed.format) from None
+            return _failed(file, _FileFailed(_naming(exc, file.locator), parsed.format))
         return FileResult(file.locator, parsed.format, tuple(items), parsed.skipped, resolved)
+
+    def _write_group(self, files: Sequence[tuple[SourceFile, _Parsed]]) -> dict[str, FileResult]:
+        """Write several files in one transaction, their new articles in one batch."""
+        results: dict[str, FileResult] = {}
+        with self.store.session(actor=IMPORT_ACTOR) as uow:
+            drafts = [draft for _, parsed in files for draft in parsed.drafts]
+            stored = uow.articles.stored_of(drafts)
+            new = [d for d, known in zip(drafts, stored, strict=True) if not known]
+            created = dict(zip(map(id, new), uow.articles.create_many(new), strict=True))
+            incoming = uow.relations.count_incoming([a.id for a in created.values()])
+            for file, parsed in files:
+                items: list[ImportItem] = []
+                resolved = 0
+                for draft in parsed.drafts:
+                    article = created.get(id(draft))
+                    if article is None:
+                        try:
+                            outcome, article, resolved_here = self._write_one(uow, draft)
+                        except NewsCMSError as exc:
+                            raise _DraftRefused(draft, exc) from None
+                    else:
+                        outcome = "created"
+                        resolved_here = incoming.get(article.id, 0) + sum(
+                            r.target is not None for r in article.relations
+                        )
+                    resolved += resolved_here
+                    items.append(
+                        _item(
+                            file.locator,
+                            parsed.format,
+                            outcome,
+                            draft,
+                            article_id=article.id,
+                            slug=article.slug,
+                        )
+                    )
+                results[file.locator] = FileResult(
+                    file.locator, parsed.format, tuple(items), parsed.skipped, resolved
+                )
+        return results
 
     def _write(
         self, file: str, format: str, drafts: Sequence[ArticleDraft]

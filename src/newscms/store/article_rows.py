@@ -15,7 +15,7 @@ from newscms.errors import ConflictError, NotFoundError
 from newscms.store.relations import MatchKeys
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from uuid import UUID
 
     from sqlalchemy import Row
@@ -125,13 +125,13 @@ def byline_json(byline: Sequence[Person]) -> list[dict[str, str]]:
     return [{"name": p.name, "role": p.role} if p.role else {"name": p.name} for p in byline]
 
 
-def match_keys(row: Row[Any]) -> MatchKeys:
-    """What pending relations can match this article on."""
+def match_keys(row: Mapping[Any, Any]) -> MatchKeys:
+    """What pending relations can match this article on (``row``: its column values)."""
     return MatchKeys(
-        id=row.id,
-        locale=row.locale,
-        slug=row.slug,
-        title_key=row.title_key,
-        url_key=row.url_key,
-        published_at=row.published_at,
+        id=row["id"],
+        locale=row["locale"],
+        slug=row["slug"],
+        title_key=row["title_key"],
+        url_key=row["url_key"],
+        published_at=row["published_at"],
     )

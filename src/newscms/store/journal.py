@@ -7,6 +7,7 @@ never disagree with the data: a rolled-back write leaves none of them behind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
@@ -16,7 +17,7 @@ from newscms.domain.workflow import ArticleEvent, EventKind
 from newscms.store.snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from uuid import UUID
 
     from sqlalchemy import Row
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from newscms.domain.article import Article
     from newscms.store.unit import UnitOfWork
 
-__all__ = ["SNAPSHOT_FIELDS", "Journal", "article_snapshot", "read_keyframe"]
+__all__ = ["SNAPSHOT_FIELDS", "Entry", "Journal", "article_snapshot", "read_keyframe"]
 
 SNAPSHOT_FIELDS = frozenset(
     {
@@ -68,6 +69,17 @@ def read_keyframe(uow: UnitOfWork, article_id: UUID, version: int) -> dict[str, 
     return decode_snapshot(blob, None)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One save to journal: the article as saved, what was done, and what to announce."""
+
+    article: Article
+    action: str
+    changed: tuple[str, ...]
+    events: tuple[EventKind, ...]
+    old_slug: str | None = None
+
+
 class Journal:
     """Writes revisions and outbox events for one unit of work."""
 
@@ -85,46 +97,60 @@ class Journal:
     ) -> None:
         """Store revision ``article.version``, emit ``events`` and reindex the article.
 
-        Every save of an article calls this in its savepoint, which makes it the one place
-        where the revision log, the outbox and the search index follow the article.
+        Every save of an article calls this (or ``record_many``) in its savepoint, which
+        makes it the one place where the revision log, the outbox and the search index
+        follow the article.
         """
-        snapshot = article_snapshot(article)
+        self.record_many([Entry(article, action, tuple(changed), tuple(events), old_slug)])
+
+    def record_many(self, entries: Sequence[Entry]) -> None:
+        """``record`` for several saves at once: one insert per table."""
+        if not entries:
+            return
         keyframes: dict[UUID, tuple[int, dict[str, Any]]] = self.uow.cache.setdefault(
             _KEYFRAMES, {}
         )
-        base_version = None if is_keyframe(article.version) else keyframe_of(article.version)
-        keyframe = None
-        if base_version is not None:
-            keyframe = self._keyframe(article.id, base_version, keyframes)
-        else:
-            keyframes[article.id] = (article.version, snapshot)
-        self.uow.connection.execute(
-            insert(self.uow.settings.tables.revisions).values(
-                article_id=article.id,
-                version=article.version,
-                created_at=article.updated_at,
-                actor=self.uow.actor,
-                action=action,
-                changed_fields=list(dict.fromkeys(changed)),
-                base_version=base_version,
-                snapshot=encode_snapshot(snapshot, keyframe),
+        revisions: list[dict[str, Any]] = []
+        for entry in entries:
+            article = entry.article
+            snapshot = article_snapshot(article)
+            base_version = None if is_keyframe(article.version) else keyframe_of(article.version)
+            keyframe = None
+            if base_version is not None:
+                keyframe = self._keyframe(article.id, base_version, keyframes)
+            else:
+                keyframes[article.id] = (article.version, snapshot)
+            revisions.append(
+                {
+                    "article_id": article.id,
+                    "version": article.version,
+                    "created_at": article.updated_at,
+                    "actor": self.uow.actor,
+                    "action": entry.action,
+                    "changed_fields": list(dict.fromkeys(entry.changed)),
+                    "base_version": base_version,
+                    "snapshot": encode_snapshot(snapshot, keyframe),
+                }
             )
-        )
-        self.uow.search.index(article)
-        for kind in events:
-            self.emit(
+        self.uow.connection.execute(insert(self.uow.settings.tables.revisions), revisions)
+        self.uow.search.index([entry.article for entry in entries])
+        self.emit_many(
+            [
                 ArticleEvent.model_construct(
                     kind=kind,
-                    article_id=article.id,
-                    locale=article.locale,
-                    slug=article.slug,
-                    old_slug=old_slug if kind is EventKind.SLUG_CHANGED else None,
-                    status=article.status,
-                    version=article.version,
-                    occurred_at=article.updated_at,
+                    article_id=entry.article.id,
+                    locale=entry.article.locale,
+                    slug=entry.article.slug,
+                    old_slug=entry.old_slug if kind is EventKind.SLUG_CHANGED else None,
+                    status=entry.article.status,
+                    version=entry.article.version,
+                    occurred_at=entry.article.updated_at,
                     sequence=None,
                 )
-            )
+                for entry in entries
+                for kind in entry.events
+            ]
+        )
 
     def _keyframe(
         self, article_id: UUID, version: int, cache: dict[UUID, tuple[int, dict[str, Any]]]
@@ -155,14 +181,24 @@ class Journal:
 
     def emit(self, event: ArticleEvent) -> None:
         """Queue ``event`` for after-commit handlers and write it to the durable outbox."""
-        self.uow.events.append(event)
+        self.emit_many([event])
+
+    def emit_many(self, events: Sequence[ArticleEvent]) -> None:
+        """Queue ``events`` for after-commit handlers and write them to the outbox, in order."""
+        if not events:
+            return
+        self.uow.events.extend(events)
         if not self.uow.settings.outbox:
             return
         self.uow.connection.execute(
-            insert(self.uow.settings.tables.events).values(
-                article_id=event.article_id,
-                kind=event.kind.value,
-                payload=event.model_dump(mode="json", exclude={"sequence"}),
-                created_at=event.occurred_at,
-            )
+            insert(self.uow.settings.tables.events),
+            [
+                {
+                    "article_id": event.article_id,
+                    "kind": event.kind.value,
+                    "payload": event.model_dump(mode="json", exclude={"sequence"}),
+                    "created_at": event.occurred_at,
+                }
+                for event in events
+            ],
         )

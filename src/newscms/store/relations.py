@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 
 from newscms.domain.relation import PendingTarget, Relation, RelationDraft
 from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
@@ -23,7 +23,7 @@ from newscms.store.keys import title_key, url_key
 from newscms.store.loading import article_ref, loader_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Collection, Iterable, Sequence
 
     from sqlalchemy import Row
 
@@ -212,6 +212,36 @@ class RelationRepository(Repository):
 
     # -- used by the article repository ---------------------------------------------
 
+    def insert_new(self, items: Sequence[tuple[UUID, Sequence[RelationDraft]]]) -> None:
+        """Insert the relations of articles created in this savepoint, in one statement.
+
+        New articles have no relations yet, so positions start at 0 and no stored
+        relation can clash; every named target is checked in one query.
+        """
+        wanted = {d.target_id for _, drafts in items for d in drafts if d.target_id is not None}
+        known = self._existing_articles(wanted)
+        now = self.uow.now()
+        rows: list[dict[str, Any]] = []
+        for source_id, drafts in items:
+            keys: set[tuple[str, str]] = set()
+            for position, draft in enumerate(drafts):
+                row = self._row(source_id, draft, known=known)
+                key = (row["kind"], row["target_key"])
+                if key in keys:
+                    raise DuplicateError(f"the same {draft.kind} relation is listed twice")
+                keys.add(key)
+                row.update(id=uuid4(), source_id=source_id, position=position, created_at=now)
+                rows.append(row)
+        if rows:
+            self.conn.execute(insert(self.t.relations), rows)
+
+    def _existing_articles(self, ids: set[UUID]) -> set[UUID]:
+        """Which of ``ids`` are stored articles (one query)."""
+        if not ids:
+            return set()
+        a = self.t.articles
+        return set(self.conn.scalars(select(a.c.id).where(a.c.id.in_(ids))))
+
     def insert(
         self, source_id: UUID, drafts: Iterable[RelationDraft], *, position: int | None = None
     ) -> list[UUID]:
@@ -253,14 +283,16 @@ class RelationRepository(Repository):
         self.conn.execute(insert(r), rows)
         return [row["id"] for row in rows]
 
-    def _row(self, source_id: UUID, draft: RelationDraft) -> dict[str, Any]:
+    def _row(
+        self, source_id: UUID, draft: RelationDraft, *, known: set[UUID] | None = None
+    ) -> dict[str, Any]:
+        """The row of one relation; ``known`` holds target ids already checked to exist."""
         target_id = draft.target_id
         pending = draft.pending
         if target_id is not None:
             if target_id == source_id:
                 raise RelationError("an article cannot be related to itself")
-            a = self.t.articles
-            if self.conn.scalar(select(a.c.id).where(a.c.id == target_id)) is None:
+            if target_id not in (known or self._existing_articles({target_id})):
                 raise NotFoundError(
                     f"no article with id {target_id} to relate to", kind="article", key=target_id
                 )
@@ -331,22 +363,38 @@ class RelationRepository(Repository):
 
     def resolve_pending(self, article: MatchKeys) -> int:
         """Point every pending relation that names ``article`` at it; returns how many."""
+        return self.resolve_pending_many([article], skip_sources={article.id})
+
+    def resolve_pending_many(
+        self, articles: Sequence[MatchKeys], *, skip_sources: Collection[UUID]
+    ) -> int:
+        """Point pending relations naming any of ``articles`` at it; returns how many.
+
+        Relations from ``skip_sources`` are left alone: the articles created together
+        in one batch looked for each other when their own relations were inserted.
+        A pending relation naming several of the articles goes to the first named.
+        """
+        if not articles:
+            return 0
         r = self.t.relations
-        # One indexed lookup per key (pending keys are cleared once resolved); an OR of
-        # them, or a filter on target_id IS NULL, would walk every pending relation.
-        lookups = [r.c.pending_title_key == article.title_key]
-        if article.url_key:
-            lookups.append(r.c.pending_url_key == article.url_key)
-        lookups.append(and_(r.c.pending_locale == article.locale, r.c.pending_slug == article.slug))
+        # One indexed lookup per kind of key (pending keys are cleared once resolved); an
+        # OR of them, or a filter on target_id IS NULL, would walk every pending relation.
+        lookups = [r.c.pending_title_key.in_({a.title_key for a in articles})]
+        if urls := {a.url_key for a in articles if a.url_key}:
+            lookups.append(r.c.pending_url_key.in_(urls))
+        lookups.append(
+            tuple_(r.c.pending_locale, r.c.pending_slug).in_({(a.locale, a.slug) for a in articles})
+        )
         rows = {
             row.id: row
             for condition in lookups
-            for row in self.conn.execute(select(r).where(condition, r.c.source_id != article.id))
-            if row.target_id is None
+            for row in self.conn.execute(select(r).where(condition))
+            if row.target_id is None and row.source_id not in skip_sources
         }
         resolved = 0
-        for row in rows.values():
-            if not self._names(row, article):
+        for row in sorted(rows.values(), key=lambda row: (row.source_id, row.position)):
+            article = next((a for a in articles if self._names(row, a)), None)
+            if article is None:
                 continue
             duplicate = self.conn.scalar(
                 select(r.c.id).where(
@@ -406,6 +454,18 @@ class RelationRepository(Repository):
                 pending_url_key=article.url_key,
             )
         )
+
+    def count_incoming(self, article_ids: Sequence[UUID]) -> dict[UUID, int]:
+        """Relations pointing at each of ``article_ids`` from articles not among them."""
+        if not article_ids:
+            return {}
+        r = self.t.relations
+        query = (
+            select(r.c.target_id, func.count())
+            .where(r.c.target_id.in_(article_ids), r.c.source_id.not_in(article_ids))
+            .group_by(r.c.target_id)
+        )
+        return {row[0]: row[1] for row in self.conn.execute(query)}
 
     def _article_row(self, article_id: UUID) -> Row[Any]:
         a = self.t.articles

@@ -25,6 +25,7 @@ __all__ = ["TagRepository"]
 
 _CACHE = "tag_ids"
 _KNOWN = "known_tag_ids"
+_SLUGS = "tag_slugs_by_name"
 
 
 class TagRepository(Repository):
@@ -221,7 +222,7 @@ class TagRepository(Repository):
                         )
                     )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
-        self._forget_ids()
+        self.forget_cached()
         return self.get(into.id)
 
     @translated
@@ -230,11 +231,11 @@ class TagRepository(Repository):
         at, tg = self.t.article_tags, self.t.tags
         with self.uow.atomic():
             result = self.conn.execute(delete(tg).where(~exists().where(at.c.tag_id == tg.c.id)))
-        self._forget_ids()
+        self.forget_cached()
         return int(result.rowcount)
 
-    def _forget_ids(self) -> None:
-        # Tags were deleted: cached lookups and ids known to exist may name them.
+    def forget_cached(self) -> None:
+        """Drop cached tag ids: tags were deleted, or a savepoint that made some undone."""
         self.uow.cache.pop(_CACHE, None)
         self.uow.cache.pop(_KNOWN, None)
 
@@ -246,27 +247,77 @@ class TagRepository(Repository):
         Names are looked up in the spec's locale or ``locale``; lookups are cached for
         the rest of the transaction, which makes bulk imports cheap.
         """
+        return self.resolve_many([(builtins.list(specs), locale)])[0]
+
+    def resolve_many(
+        self, items: Sequence[tuple[Sequence[TagInput], str]]
+    ) -> builtins.list[builtins.list[UUID]]:
+        """``resolve`` for several articles at once: one lookup, one insert per table."""
         cache: dict[tuple[str, str, str], UUID] = self.uow.cache.setdefault(_CACHE, {})
-        wanted: builtins.list[UUID | tuple[str, str, str]] = []
+        slugs: dict[tuple[str, str], str] = self.uow.cache.setdefault(_SLUGS, {})
+        slugifier = self.uow.settings.slugifier
+        wanted: builtins.list[builtins.list[UUID | tuple[str, str, str]]] = []
         missing: dict[tuple[str, str, str], str] = {}
-        for spec in specs:
-            if spec.id is not None:
-                wanted.append(spec.id)
-                continue
-            assert spec.name is not None
-            loc = tag_locale(spec.locale or locale)
-            key = (spec.kind, loc, self.uow.settings.slugifier(spec.name, loc))
-            wanted.append(key)
-            if key not in cache:
-                missing.setdefault(key, spec.name)
+        for specs, locale in items:
+            keys: builtins.list[UUID | tuple[str, str, str]] = []
+            for spec in specs:
+                if spec.id is not None:
+                    keys.append(spec.id)
+                    continue
+                assert spec.name is not None
+                loc = tag_locale(spec.locale or locale)
+                slug = slugs.get((loc, spec.name))
+                if slug is None:
+                    slug = slugs[loc, spec.name] = slugifier(spec.name, loc)
+                key = (spec.kind, loc, slug)
+                keys.append(key)
+                if key not in cache:
+                    missing.setdefault(key, spec.name)
+            wanted.append(keys)
         if missing:
             cache.update(self._lookup(missing))
-            for key, name in missing.items():
-                if key not in cache:
-                    cache[key] = self._create(key, name)
-        self._check_ids_exist([item for item in wanted if isinstance(item, UUID)])
-        ids = [item if isinstance(item, UUID) else cache[item] for item in wanted]
-        return builtins.list(dict.fromkeys(ids))
+            self._create_all({key: name for key, name in missing.items() if key not in cache})
+        self._check_ids_exist([k for keys in wanted for k in keys if isinstance(k, UUID)])
+        return [
+            builtins.list(dict.fromkeys(k if isinstance(k, UUID) else cache[k] for k in keys))
+            for keys in wanted
+        ]
+
+    def _create_all(self, names: dict[tuple[str, str, str], str]) -> None:
+        """Create the tags ``names`` lists (key -> name) and cache their ids.
+
+        One insert per table; if a concurrent writer created one of them first, the
+        batch is undone and each tag is created (or found) on its own.
+        """
+        if not names:
+            return
+        cache: dict[tuple[str, str, str], UUID] = self.uow.cache[_CACHE]
+        ids = {key: uuid4() for key in names}
+        now = self.uow.now()
+        try:
+            with self.uow.retryable_insert():
+                self.conn.execute(
+                    insert(self.t.tags),
+                    [{"id": ids[k], "kind": k[0], "created_at": now} for k in names],
+                )
+                self.conn.execute(
+                    insert(self.t.tag_slugs),
+                    [{"kind": k[0], "locale": k[1], "slug": k[2], "tag_id": ids[k]} for k in names],
+                )
+                self.conn.execute(
+                    insert(self.t.tag_names),
+                    [
+                        {"tag_id": ids[k], "locale": k[1], "name": name, "slug": k[2]}
+                        for k, name in names.items()
+                    ],
+                )
+        except sa_exc.IntegrityError:
+            if self.uow.dialect == "sqlite":  # one writer: no race, a real conflict
+                raise
+            for key, name in names.items():
+                cache[key] = self._create(key, name)
+            return
+        cache.update(ids)
 
     def _lookup(
         self, keys: Iterable[tuple[str, str, str]], *, lock: bool = False

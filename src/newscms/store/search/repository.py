@@ -1,6 +1,6 @@
 """``uow.search``: full-text search, and the index every save keeps in step.
 
-Writes: ``Journal.record`` calls ``index(article)`` in the savepoint of every save of an
+Writes: ``Journal.record_many`` calls ``index(articles)`` in the savepoint of every save of an
 article (create, update, correction, restore, every status change, ``publish_due``) and
 ``Journal.deleted`` calls ``remove`` before a delete, so the index changes in the same
 transaction as the article: a rolled-back save leaves the index as it was, a committed
@@ -366,9 +366,9 @@ class SearchRepository(Repository):
 
     # -- writes (the journal calls these in the savepoint of every save) -------------
 
-    def index(self, article: Article) -> None:
-        """Index ``article`` as it was just saved (two statements)."""
-        self._write([article])
+    def index(self, articles: Sequence[Article]) -> None:
+        """Index ``articles`` as they were just saved (two statements for all of them)."""
+        self._write(articles)
 
     def remove(self, article_id: UUID) -> None:
         """Take an article out of the index (its engine row goes with its filter row)."""

@@ -1,0 +1,243 @@
+"""New articles in batches: a few statements per batch, whatever its size.
+
+``ArticleRepository.create`` and ``create_many`` insert through ``insert_articles``:
+every check (ids, sources, slugs, tags, relation targets) is one query for the whole
+batch, every table gets one multi-row insert. On PostgreSQL and MariaDB a concurrent
+writer may still take a slug or a tag between the check and the insert; the batch is
+then undone and its articles are inserted one by one, each retrying its own race.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import insert, select
+
+from newscms.domain.status import Status, is_public_status, listed_at
+from newscms.errors import DuplicateError
+from newscms.store.article_rows import byline_json, match_keys
+from newscms.store.keys import source_key, title_key, url_key
+from newscms.utils.slugs import slugify
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from newscms.domain.article import ArticleDraft, Person
+    from newscms.store.articles import ArticleRepository
+
+__all__ = [
+    "PERSON_KEY_MAX",
+    "article_values",
+    "insert_articles",
+    "people_rows",
+    "tag_rows",
+]
+
+PERSON_KEY_MAX = 200
+"""Length of the key a byline name is found by (``article_people.person_key``)."""
+
+
+def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict[str, Any]:
+    """The articles-table row of a new article (all but its slug), as of ``now``.
+
+    A published draft without a date is published now; a scheduled one whose time has
+    passed is published; the listing time and visibility follow from the status.
+    """
+    status, published_at = draft.status, draft.published_at
+    if status is Status.PUBLISHED and published_at is None:
+        published_at = now
+    if status is Status.SCHEDULED and published_at is not None and published_at <= now:
+        status = Status.PUBLISHED
+    created_at = draft.created_at or now
+    source = draft.source
+    return {
+        "id": article_id,
+        "locale": draft.locale,
+        "headline": draft.headline,
+        "subheadline": draft.subheadline,
+        "summary": draft.summary,
+        "body": draft.body,
+        "byline": byline_json(draft.byline),
+        "dateline_place": draft.dateline.place if draft.dateline else None,
+        "dateline_source": draft.dateline.source if draft.dateline else None,
+        "status": status.value,
+        "is_public": is_public_status(status),
+        "created_at": created_at,
+        "updated_at": max(now, created_at),
+        "published_at": published_at,
+        "first_published_at": published_at
+        if status in (Status.PUBLISHED, Status.ARCHIVED)
+        else None,
+        "listed_at": listed_at(status, published_at, created_at, draft.embargoed_until),
+        "version": 1,
+        "canonical_url": draft.canonical_url,
+        "url_key": url_key(draft.canonical_url) if draft.canonical_url else None,
+        "title_key": title_key(draft.headline),
+        "source_format": source.format if source else None,
+        "source_locator": source.locator if source else None,
+        "source_key": source_key(source.format, source.locator) if source else None,
+        "date_provenance": draft.date_provenance.model_dump() if draft.date_provenance else None,
+        "embargoed_until": draft.embargoed_until,
+        "corrections": [],
+    }
+
+
+def people_rows(article_id: UUID, byline: Sequence[Person]) -> list[dict[str, Any]]:
+    """The ``article_people`` rows of a byline, in order."""
+    return [
+        {
+            "article_id": article_id,
+            "position": position,
+            "person_key": slugify(person.name, max_length=PERSON_KEY_MAX),
+            "name": person.name,
+        }
+        for position, person in enumerate(byline)
+    ]
+
+
+def tag_rows(
+    article_id: UUID, tag_ids: Sequence[UUID], public: bool, sort_at: datetime
+) -> list[dict[str, Any]]:
+    """The ``article_tags`` rows of an article, carrying its visibility and listing time."""
+    return [
+        {
+            "article_id": article_id,
+            "tag_id": tag_id,
+            "position": position,
+            "is_public": public,
+            "listed_at": sort_at,
+        }
+        for position, tag_id in enumerate(tag_ids)
+    ]
+
+
+def insert_articles(repo: ArticleRepository, drafts: Sequence[ArticleDraft]) -> list[UUID]:
+    """Insert new articles with their slugs, bylines, tags and relations; returns their ids.
+
+    Raises:
+        DuplicateError: an id, an explicit slug or a source is already stored (or
+            appears twice in ``drafts``).
+        NotFoundError: a tag id or relation target id does not exist.
+        RelationError: a relation would link an article to itself.
+    """
+    uow = repo.uow
+    if uow.dialect == "sqlite":  # one writer, holding the lock: no race to lose
+        return _Batch(repo, drafts).insert()
+    try:
+        with uow.connection.begin_nested():
+            return _Batch(repo, drafts).insert()
+    except sa_exc.IntegrityError:
+        uow.tags.forget_cached()  # ids cached in the undone savepoint name nothing
+        return [repo.insert_one(draft) for draft in drafts]
+
+
+class _Batch:
+    """One batch of new articles, checked and inserted together."""
+
+    def __init__(self, repo: ArticleRepository, drafts: Sequence[ArticleDraft]) -> None:
+        self.repo = repo
+        self.uow = repo.uow
+        self.conn = repo.uow.connection
+        self.t = repo.uow.settings.tables
+        self.drafts = drafts
+        now = self.uow.now()
+        self.now = now
+        self.rows = [article_values(d, d.id or uuid4(), now) for d in drafts]
+
+    def insert(self) -> list[UUID]:
+        t, conn, now = self.t, self.conn, self.now
+        self._check_new()
+        for row, slug in zip(self.rows, self._slugs(), strict=True):
+            row["slug"] = slug
+        ids = [row["id"] for row in self.rows]
+        conn.execute(insert(t.articles), self.rows)
+        conn.execute(
+            insert(t.article_slugs),
+            [
+                {"locale": r["locale"], "slug": r["slug"], "article_id": r["id"], "created_at": now}
+                for r in self.rows
+            ],
+        )
+        people = [
+            person
+            for draft, row in zip(self.drafts, self.rows, strict=True)
+            for person in people_rows(row["id"], draft.byline)
+        ]
+        if people:
+            conn.execute(insert(t.article_people), people)
+        tag_ids = self.uow.tags.resolve_many([(d.tags, d.locale) for d in self.drafts])
+        tags = [
+            tag
+            for row, ids_of_row in zip(self.rows, tag_ids, strict=True)
+            for tag in tag_rows(row["id"], ids_of_row, row["is_public"], row["listed_at"])
+        ]
+        if tags:
+            conn.execute(insert(t.article_tags), tags)
+        relations = self.uow.relations
+        relations.insert_new(
+            [(row["id"], d.relations) for d, row in zip(self.drafts, self.rows, strict=True)]
+        )
+        relations.resolve_pending_many(
+            [match_keys(row) for row in self.rows], skip_sources=set(ids)
+        )
+        return ids
+
+    def _check_new(self) -> None:
+        """Refuse ids and sources that are stored already or repeat within the batch."""
+        a = self.t.articles
+        for column, what in (("id", "the id"), ("source_key", "the source")):
+            values = [row[column] for row in self.rows if row[column] is not None]
+            if len(values) != len(set(values)):
+                raise DuplicateError(f"two of the new articles have {what}")
+        given = [row["id"] for row, d in zip(self.rows, self.drafts, strict=True) if d.id]
+        if given and (stored := self.conn.scalar(select(a.c.id).where(a.c.id.in_(given)))):
+            raise DuplicateError(f"an article with id {stored} already exists")
+        sources = {row["source_key"]: row for row in self.rows if row["source_key"]}
+        if sources:
+            stored_key = self.conn.scalar(
+                select(a.c.source_key).where(a.c.source_key.in_(list(sources)))
+            )
+            if stored_key is not None:
+                raise DuplicateError(
+                    f"an article imported from {sources[stored_key]['source_locator']} already "
+                    "exists; update it instead of creating it again"
+                )
+
+    def _slugs(self) -> list[str]:
+        """A free slug per new article: explicit ones checked, derived ones numbered.
+
+        The derived bases of each locale are looked up in one query; only a base that
+        is taken costs a second one, for its numbered variants.
+        """
+        s = self.t.article_slugs
+        bases = [d.slug or self.repo.derive_slug(d.headline, d.locale) for d in self.drafts]
+        by_locale: dict[str, set[str]] = defaultdict(set)
+        for draft, base in zip(self.drafts, bases, strict=True):
+            by_locale[draft.locale].add(base)
+        taken: dict[str, set[str]] = {
+            locale: set(
+                self.conn.scalars(
+                    select(s.c.slug).where(s.c.locale == locale, s.c.slug.in_(list(wanted)))
+                )
+            )
+            for locale, wanted in by_locale.items()
+        }
+        assigned: dict[str, set[str]] = defaultdict(set)
+        slugs: list[str] = []
+        for draft, row, base in zip(self.drafts, self.rows, bases, strict=True):
+            locale, mine = draft.locale, assigned[draft.locale]
+            if base in taken[locale] or base in mine:
+                if draft.slug:
+                    raise DuplicateError(
+                        f"the slug {base!r} is already used in {locale}; choose another"
+                    )
+                slug = self.repo.free_slug(locale, base, row["id"], reserved=mine)
+            else:
+                slug = base
+            mine.add(slug)
+            slugs.append(slug)
+        return slugs
