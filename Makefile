@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck unit bench bench-smoke docs-check clean
+.PHONY: demo test lint typecheck bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newscms needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'

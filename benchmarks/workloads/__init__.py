@@ -1,0 +1,1 @@
+"""Workload families: one module each, found by the harness through its ``FAMILY``."""
