@@ -481,3 +481,31 @@ def test_limit_bounds_are_accepted(store, limit):
     with store.session() as uow:
         uow.articles.create_many(published(f"A {n}", T0 - timedelta(hours=n)) for n in range(3))
         assert len(uow.articles.list(limit=limit).items) == min(limit, 3)
+
+
+def test_pages_resume_after_an_embargoed_article(store, clock):
+    # An embargoed article is listed when its embargo lifts, not when it was published;
+    # the cursor of a page it ends must resume from there, lifted or not.
+    with store.session() as uow:
+        uow.articles.create_many(
+            [
+                published("Newest", T0 - timedelta(hours=1)),
+                published(
+                    "Under embargo",
+                    T0 - timedelta(hours=9),
+                    embargoed_until=T0 - timedelta(hours=2),
+                ),
+                published("Oldest", T0 - timedelta(hours=5)),
+            ]
+        )
+    clock.now = T0 - timedelta(hours=3)  # the embargo still holds: only editors see it
+    with store.session(readonly=True) as uow:
+        everything = [a.headline for a in uow.articles.list(limit=10).items]
+        assert [a.headline for a in walk(uow, 1)] == everything
+    clock.now = T0  # lifted
+    with store.session(readonly=True) as uow:
+        assert [a.headline for a in walk(uow, 1, public=True)] == [
+            "Newest",
+            "Under embargo",
+            "Oldest",
+        ]

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Row
     from sqlalchemy.sql import ColumnElement, Select
+    from sqlalchemy.sql.elements import BindParameter
 
     from newscms.store.loading import ArticleLoader
 
@@ -72,6 +73,7 @@ __all__ = ["ArticleFilter", "ArticleRepository"]
 SLUG_MAX = 200
 _SLUG_ATTEMPTS = 20
 _SUFFIX = re.compile(r"-(\d+)$")
+_CURSOR_AT = "cursor_listed_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,16 +153,17 @@ class ArticleRepository(Repository):
         query = statements.get(shape)
         if query is None:
             a, s = self.t.articles, self.t.article_slugs
+            columns = self._loader.article_columns
             if by == "slug":
                 query = (
-                    select(a)
+                    select(*columns)
                     .join(s, s.c.article_id == a.c.id)
                     .where(s.c.locale == bindparam("locale"), s.c.slug == bindparam("slug"))
                 )
             elif by == "source":
-                query = select(a).where(a.c.source_key == bindparam("source_key"))
+                query = select(*columns).where(a.c.source_key == bindparam("source_key"))
             else:
-                query = select(a).where(a.c.id == bindparam("id"))
+                query = select(*columns).where(a.c.id == bindparam("id"))
             if public:
                 query = query.where(a.c.is_public.is_(True), a.c.listed_at <= bindparam("now"))
             statements[shape] = query
@@ -214,14 +217,16 @@ class ArticleRepository(Repository):
         after = self._decode_cursor(cursor, scope) if cursor is not None else None
         now = self.uow.now()
         query, values = self._listing_query(filters, after, now)
-        values["limit"] = limit + 1
-        articles = self._load(query, values, public=filters.public, now=now)
+        values["limit"] = limit + 1  # one more row says whether a next page exists
+        rows = self.conn.execute(query, values).all()
+        articles = self._loader.load(self.conn, rows[:limit], now=now, public=filters.public)
         next_cursor = None
-        if len(articles) > limit:
-            articles = articles[:limit]
-            last = articles[-1]
-            key = listed_at(last.status, last.published_at, last.created_at)
-            next_cursor = self.uow.cursors.encode([key.isoformat(), last.id.hex], scope)
+        if len(rows) > limit:
+            # The stored listing time, not one recomputed from the article: an embargo
+            # (even a lifted one) keeps an article where it was listed.
+            last = rows[limit - 1]._mapping
+            key = last[_CURSOR_AT].isoformat()
+            next_cursor = self.uow.cursors.encode([key, last["id"].hex], scope)
         return Page[Article].model_construct(items=tuple(articles), next_cursor=next_cursor)
 
     def _filter(
@@ -322,20 +327,23 @@ class ArticleRepository(Repository):
     def _build_listing(self, f: ArticleFilter, *, paging: bool, bounded: bool) -> Select[Any]:
         """A listing statement for the filters ``f`` sets, every value a bound parameter."""
         a, at = self.t.articles, self.t.article_tags
+        columns = self._loader.article_columns
         if f.tag is not None:
             # Walk the tag's (tag_id, is_public, listed_at) index in order and join.
             order_at, order_id = at.c.listed_at, at.c.article_id
-            query = select(a).select_from(at).join(a, a.c.id == at.c.article_id)
+            query = select(*columns, order_at.label(_CURSOR_AT))
+            query = query.select_from(at).join(a, a.c.id == at.c.article_id)
             query = query.where(at.c.tag_id == bindparam("tag"))
             visible_flag = at.c.is_public
         else:
             order_at, order_id = a.c.listed_at, a.c.id
-            query = select(a)
+            query = select(*columns, order_at.label(_CURSOR_AT))
             visible_flag = a.c.is_public
         conditions = self._status_conditions(f, visible_flag, order_at, bounded=bounded)
         conditions += self._content_conditions(f)
         if paging:
-            moment, ident = bindparam("after_at"), bindparam("after_id")
+            moment: BindParameter[datetime] = bindparam("after_at")
+            ident: BindParameter[UUID] = bindparam("after_id")
             # Written as a range the index can seek ("<= moment") plus a tie-break filter.
             conditions += [order_at <= moment, or_(order_at < moment, order_id < ident)]
         return (
@@ -400,20 +408,19 @@ class ArticleRepository(Repository):
     def _load(
         self,
         query: Select[Any],
-        values: dict[str, Any],
+        values: dict[str, Any] | None = None,
         *,
         public: bool,
         now: datetime | None = None,
     ) -> builtins.list[Article]:
-        """Run a prebuilt ``query`` with ``values`` (and ``now``) and complete its rows.
+        """Run ``query`` with ``values`` (and ``now``) and complete its rows.
 
         ``public`` hides relations to what readers may not see; the query itself already
-        carries any public filter on the articles.
+        carries any public filter on the articles (as ``listed_at <= :now``).
         """
         if now is None:
             now = self.uow.now()
-        values["now"] = now
-        rows = self.conn.execute(query, values).all()
+        rows = self.conn.execute(query, {**(values or {}), "now": now}).all()
         return self._loader.load(self.conn, rows, now=now, public=public)
 
     # -- writes --------------------------------------------------------------------

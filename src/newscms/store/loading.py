@@ -1,19 +1,21 @@
 """Rows to domain objects: the store's read edge.
 
 Reads never hand out live rows. A page of articles is completed with its tags and
-relations in two more statements, whatever its size (three in all), and the models
-are built with ``model_construct``: the data was validated on the way in.
+relations in two more statements, whatever its size (three in all). The statements are
+built once per set of tables (building one costs SQLAlchemy more than SQLite takes to
+run it), and the models are built without validation: the data was validated on the
+way in.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from pydantic import BaseModel
+from sqlalchemy import Row, String, bindparam, select, type_coerce
 
 from newscms.domain.article import Article, Dateline, DateProvenance, Person, SourceRef
 from newscms.domain.article_ref import ArticleRef
@@ -25,13 +27,73 @@ from newscms.store.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, RowMapping, Select
 
     from newscms.store.tables import Tables
 
 __all__ = ["ArticleLoader", "article_ref", "is_visible", "loader_for"]
+
+M = TypeVar("M", bound=BaseModel)
+
+_set = object.__setattr__
+
+
+def _builder(model: type[M]) -> Callable[[dict[str, Any]], M]:
+    """A ``model_construct`` for values that name every field, in declaration order.
+
+    It makes the same object (same ``__dict__``, every field set) in a fraction of the
+    time, which counts when a page builds hundreds of models. Models with aliases,
+    private attributes or post-init hooks are refused: their construction differs.
+    """
+    fields = frozenset(model.model_fields)
+    if (
+        model.__pydantic_post_init__ is not None
+        or model.__private_attributes__
+        or model.model_config.get("extra") == "allow"
+        or any(f.alias or f.validation_alias for f in model.model_fields.values())
+    ):
+        raise TypeError(f"{model.__name__} needs model_construct")
+    new = model.__new__
+
+    def build(values: dict[str, Any]) -> M:
+        instance = new(model)
+        _set(instance, "__dict__", values)
+        _set(instance, "__pydantic_fields_set__", set(fields))
+        _set(instance, "__pydantic_extra__", None)
+        _set(instance, "__pydantic_private__", None)
+        return instance
+
+    return build
+
+
+_article = _builder(Article)
+_article_ref = _builder(ArticleRef)
+_tag_ref = _builder(TagRef)
+_relation = _builder(Relation)
+_pending = _builder(PendingTarget)
+_person = _builder(Person)
+_dateline = _builder(Dateline)
+_source_ref = _builder(SourceRef)
+_STATUS = {status.value: status for status in Status}
+# Article columns only writes and lookups use; an article is built without them.
+_UNREAD = frozenset({"is_public", "listed_at", "url_key", "title_key", "source_key"})
+_TAG_IDS_KEPT = 20_000
+
+
+def _status(stored: str, published_at: datetime | None, now: datetime) -> Status:
+    """``effective_status`` of a stored status string, without the enum lookup."""
+    status = _STATUS[stored]
+    if status is Status.SCHEDULED:
+        return effective_status(status, published_at, now)
+    return status
+
+
+@lru_cache(maxsize=256)
+def _name_chain(locale: str, default: str) -> tuple[str, ...]:
+    """The tag-name locales to try for an article in ``locale``, best first."""
+    return fallback_chain(tag_locale(locale), default)
 
 
 def is_visible(is_public: bool, listed_at: datetime, now: datetime) -> bool:
@@ -39,9 +101,9 @@ def is_visible(is_public: bool, listed_at: datetime, now: datetime) -> bool:
     return bool(is_public) and listed_at <= now
 
 
-def pick_name(names: Mapping[str, tuple[str, str]], locale: str, default: str) -> tuple[str, str]:
-    """The (name, slug) of a tag for ``locale``: its fallback chain first, else any name."""
-    for candidate in fallback_chain(tag_locale(locale), default):
+def _pick(names: Mapping[str, tuple[str, str]], chain: tuple[str, ...]) -> tuple[str, str]:
+    """A tag's (name, slug) in the first of ``chain``'s locales it has, else its first name."""
+    for candidate in chain:
         found = names.get(candidate)
         if found is not None:
             return found
@@ -59,13 +121,15 @@ def article_ref(
     now: datetime,
 ) -> ArticleRef:
     """An ``ArticleRef`` from stored values, with the status a reader sees at ``now``."""
-    return ArticleRef.model_construct(
-        id=id,
-        locale=locale,
-        slug=slug,
-        headline=headline,
-        status=effective_status(Status(status), published_at, now),
-        published_at=published_at,
+    return _article_ref(
+        {
+            "id": id,
+            "locale": locale,
+            "slug": slug,
+            "headline": headline,
+            "status": _status(status, published_at, now),
+            "published_at": published_at,
+        }
     )
 
 
@@ -89,26 +153,69 @@ class ArticleLoader:
             tables.relations,
         )
         target = a.alias("target")
-        self.tags_query = (
-            select(at.c.article_id, tg.c.id, tg.c.kind, tn.c.locale, tn.c.name, tn.c.slug)
+        target_columns = (
+            target.c.locale.label("t_locale"),
+            target.c.slug.label("t_slug"),
+            target.c.headline.label("t_headline"),
+            target.c.status.label("t_status"),
+            target.c.published_at.label("t_published_at"),
+            target.c.is_public.label("t_is_public"),
+            target.c.listed_at.label("t_listed_at"),
+        )
+        self.relations_query = (
+            select(r, *target_columns)
+            .outerjoin(target, target.c.id == r.c.target_id)
+            .order_by(r.c.source_id, r.c.position)
+        )
+        # The completing statements, built once: for one article (an equality, cheaper
+        # to run than an expanding IN) and for a page. Ids that repeat come back raw, as
+        # the driver gives them, and are made UUIDs once per value (see ``_uuids``).
+        tags = (
+            select(
+                type_coerce(at.c.article_id, String()).label("article_key"),
+                type_coerce(at.c.tag_id, String()).label("tag_key"),
+                tg.c.kind,
+                tn.c.locale,
+                tn.c.name,
+                tn.c.slug,
+            )
             .join(tg, tg.c.id == at.c.tag_id)
             .join(tn, tn.c.tag_id == tg.c.id)
             .order_by(at.c.article_id, at.c.position)
         )
-        self.relations_query = (
+        relations = (
             select(
-                r,
-                target.c.locale.label("t_locale"),
-                target.c.slug.label("t_slug"),
-                target.c.headline.label("t_headline"),
-                target.c.status.label("t_status"),
-                target.c.published_at.label("t_published_at"),
-                target.c.is_public.label("t_is_public"),
-                target.c.listed_at.label("t_listed_at"),
+                r.c.id,
+                type_coerce(r.c.source_id, String()).label("source_key"),
+                type_coerce(r.c.target_id, String()).label("target_key"),
+                r.c.kind,
+                r.c.position,
+                r.c.pending_title,
+                r.c.pending_published_at,
+                r.c.pending_url,
+                r.c.pending_slug,
+                r.c.pending_locale,
+                *target_columns,
             )
             .outerjoin(target, target.c.id == r.c.target_id)
             .order_by(r.c.source_id, r.c.position)
         )
+        many = bindparam("ids", expanding=True, type_=at.c.article_id.type)
+        self._tags_of = (
+            tags.where(at.c.article_id == bindparam("id", type_=at.c.article_id.type)),
+            tags.where(at.c.article_id.in_(many)),
+        )
+        self._relations_of: tuple[Select[Any], Select[Any]] = (
+            relations.where(r.c.source_id == bindparam("id", type_=r.c.source_id.type)),
+            relations.where(r.c.source_id.in_(many)),
+        )
+        # Read statements of the repositories, each built once for these tables (a read
+        # path keys its own by the shape of what it asks, its values are bound per call).
+        self.statements: dict[tuple[object, ...], Select[Any]] = {}
+        # What ``load`` reads of an article row: a read selects these, not lookup keys.
+        self.article_columns = tuple(c for c in a.c if c.name not in _UNREAD)
+        # Tag ids by their raw value, shared by every read: pages name the same tags.
+        self._tag_ids: dict[object, UUID] = {}
 
     def load(
         self,
@@ -124,154 +231,280 @@ class ArticleLoader:
         """
         if not rows:
             return []
-        ids = [row.id for row in rows]
-        tags = self._load_tags(conn, ids, {row.id: row.locale for row in rows})
-        refs = {row.id: self.ref(row, now) for row in rows}
-        relations = self._load_relations(conn, refs, now=now, public=public)
+        mappings = [row._mapping for row in rows]
+        by_id = {m["id"]: m for m in mappings}
+        ids = list(by_id)
+        values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
+        to_uuid = _uuids(ids)
+        tags = self._load_tags(conn, values, by_id, to_uuid)
+        relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
         return [
-            self.article(row, now, tags.get(row.id, ()), relations.get(row.id, ())) for row in rows
+            self._article(m, now, tags.get(m["id"], ()), relations.get(m["id"], ()))
+            for m in mappings
         ]
 
     def _load_tags(
-        self, conn: Connection, ids: list[UUID], locales: Mapping[UUID, str]
+        self,
+        conn: Connection,
+        values: dict[str, Any],
+        articles: Mapping[UUID, RowMapping],
+        to_uuid: Callable[[object], UUID],
     ) -> dict[UUID, tuple[TagRef, ...]]:
-        query = self.tags_query.where(self.t.article_tags.c.article_id.in_(ids))
-        names: dict[tuple[UUID, UUID], dict[str, tuple[str, str]]] = {}
-        kinds: dict[UUID, str] = {}
-        order: dict[UUID, list[UUID]] = defaultdict(list)
-        for article_id, tag_id, kind, locale, name, slug in conn.execute(query):
-            key = (article_id, tag_id)
-            if key not in names:
-                names[key] = {}
-                order[article_id].append(tag_id)
-            names[key][locale] = (name, slug)
-            kinds[tag_id] = kind
+        statement = self._tags_of["ids" in values]
+        names: dict[tuple[object, object], dict[str, tuple[str, str]]] = {}
+        kinds: dict[object, str] = {}
+        order: dict[object, list[object]] = {}
+        for article_key, tag_key, kind, locale, name, slug in conn.execute(statement, values).all():
+            key = (article_key, tag_key)
+            found = names.get(key)
+            if found is None:
+                found = names[key] = {}
+                listed = order.get(article_key)
+                if listed is None:
+                    listed = order[article_key] = []
+                listed.append(tag_key)
+            found[locale] = (name, slug)
+            kinds[tag_key] = kind
         result: dict[UUID, tuple[TagRef, ...]] = {}
-        for article_id, tag_ids in order.items():
+        default = self.default_locale
+        tag_ids = self._tag_id
+        for article_key, tag_keys in order.items():
+            article_id = to_uuid(article_key)
+            chain = _name_chain(articles[article_id]["locale"], default)
             refs = []
-            for tag_id in tag_ids:
-                name, slug = pick_name(
-                    names[(article_id, tag_id)], locales[article_id], self.default_locale
-                )
+            for tag_key in tag_keys:
+                name, slug = _pick(names[(article_key, tag_key)], chain)
                 refs.append(
-                    TagRef.model_construct(id=tag_id, kind=kinds[tag_id], name=name, slug=slug)
+                    _tag_ref(
+                        {"id": tag_ids(tag_key), "kind": kinds[tag_key], "name": name, "slug": slug}
+                    )
                 )
             result[article_id] = tuple(refs)
         return result
 
+    def _tag_id(self, raw: object) -> UUID:
+        """The UUID of a raw tag id, made once while the (bounded) memo keeps it."""
+        memo = self._tag_ids
+        found = memo.get(raw)
+        if found is None:
+            if len(memo) >= _TAG_IDS_KEPT:
+                memo.clear()
+            found = memo[raw] = raw if isinstance(raw, UUID) else UUID(str(raw))
+        return found
+
     def _load_relations(
-        self, conn: Connection, sources: Mapping[UUID, ArticleRef], *, now: datetime, public: bool
+        self,
+        conn: Connection,
+        values: dict[str, Any],
+        articles: Mapping[UUID, RowMapping],
+        to_uuid: Callable[[object], UUID],
+        *,
+        now: datetime,
+        public: bool,
     ) -> dict[UUID, tuple[Relation, ...]]:
-        query = self.relations_query.where(self.t.relations.c.source_id.in_(list(sources)))
-        result: dict[UUID, list[Relation]] = defaultdict(list)
-        for row in conn.execute(query):
-            if (
-                row.target_id is not None
-                and public
-                and not is_visible(row.t_is_public, row.t_listed_at, now)
-            ):
-                continue
-            result[row.source_id].append(self.relation(row, sources[row.source_id], now))
-        return {key: tuple(value) for key, value in result.items()}
+        statement = self._relations_of["ids" in values]
+        grouped: dict[object, list[Relation]] = {}
+        sources: dict[object, ArticleRef] = {}
+        # Unpacked by position (the statement's column order): a page has many rows.
+        for (
+            relation_id,
+            source_key,
+            target_key,
+            kind,
+            position,
+            pending_title,
+            pending_published_at,
+            pending_url,
+            pending_slug,
+            pending_locale,
+            t_locale,
+            t_slug,
+            t_headline,
+            t_status,
+            t_published_at,
+            t_is_public,
+            t_listed_at,
+        ) in conn.execute(statement, values).all():
+            target = pending = None
+            if target_key is not None:
+                if public and not is_visible(t_is_public, t_listed_at, now):
+                    continue
+                target = _article_ref(
+                    {
+                        "id": to_uuid(target_key),
+                        "locale": t_locale,
+                        "slug": t_slug,
+                        "headline": t_headline,
+                        "status": _status(t_status, t_published_at, now),
+                        "published_at": t_published_at,
+                    }
+                )
+            else:
+                pending = _pending(
+                    {
+                        "title": pending_title,
+                        "published_at": pending_published_at,
+                        "url": pending_url,
+                        "slug": pending_slug,
+                        "locale": pending_locale,
+                    }
+                )
+            links = grouped.get(source_key)
+            if links is None:
+                links = grouped[source_key] = []
+                # One ref per source, shared by its relations.
+                sources[source_key] = self._ref(articles[to_uuid(source_key)], now)
+            links.append(
+                _relation(
+                    {
+                        "id": relation_id,
+                        "kind": kind,
+                        "position": position,
+                        "source": sources[source_key],
+                        "target": target,
+                        "pending": pending,
+                    }
+                )
+            )
+        return {to_uuid(key): tuple(links) for key, links in grouped.items()}
 
     def relation(self, row: Row[Any], source: ArticleRef, now: datetime) -> Relation:
         """A relation row (joined with its target's ``t_*`` columns) as a ``Relation``."""
-        target = None
-        if row.target_id is not None:
-            target = article_ref(
-                id=row.target_id,
-                locale=row.t_locale,
-                slug=row.t_slug,
-                headline=row.t_headline,
-                status=row.t_status,
-                published_at=row.t_published_at,
-                now=now,
-            )
-        return Relation.model_construct(
-            id=row.id,
-            kind=row.kind,
-            position=row.position,
-            source=source,
-            target=target,
-            pending=pending_from_row(row) if target is None else None,
-        )
+        m = row._mapping
+        return _relation_from(m, source, m["target_id"], now)
 
     @staticmethod
     def ref(row: Row[Any], now: datetime) -> ArticleRef:
         """An article row as a short ``ArticleRef``."""
+        return ArticleLoader._ref(row._mapping, now)
+
+    @staticmethod
+    def _ref(m: RowMapping, now: datetime) -> ArticleRef:
+        """An article row's mapping as a short ``ArticleRef``."""
         return article_ref(
-            id=row.id,
-            locale=row.locale,
-            slug=row.slug,
-            headline=row.headline,
-            status=row.status,
-            published_at=row.published_at,
+            id=m["id"],
+            locale=m["locale"],
+            slug=m["slug"],
+            headline=m["headline"],
+            status=m["status"],
+            published_at=m["published_at"],
             now=now,
         )
 
     @staticmethod
-    def article(
-        row: Row[Any], now: datetime, tags: Iterable[TagRef], relations: Iterable[Relation]
+    def _article(
+        m: RowMapping, now: datetime, tags: Iterable[TagRef], relations: Iterable[Relation]
     ) -> Article:
-        """An article row plus its tags and relations as an ``Article``."""
-        status = effective_status(Status(row.status), row.published_at, now)
-        first_published_at = row.first_published_at
+        """An article row's mapping plus its tags and relations as an ``Article``."""
+        published_at = m["published_at"]
+        status = _status(m["status"], published_at, now)
+        first_published_at = m["first_published_at"]
         if first_published_at is None and status is Status.PUBLISHED:
-            first_published_at = row.published_at  # scheduled, and due: published at its time
+            first_published_at = published_at  # scheduled, and due: published at its time
         dateline = None
-        if row.dateline_place is not None or row.dateline_source is not None:
-            dateline = Dateline.model_construct(
-                place=row.dateline_place, source=row.dateline_source
-            )
+        place, dateline_source = m["dateline_place"], m["dateline_source"]
+        if place is not None or dateline_source is not None:
+            dateline = _dateline({"place": place, "source": dateline_source})
         source = None
-        if row.source_format is not None:
-            source = SourceRef.model_construct(format=row.source_format, locator=row.source_locator)
+        if m["source_format"] is not None:
+            source = _source_ref({"format": m["source_format"], "locator": m["source_locator"]})
         provenance = None
-        if row.date_provenance:
-            provenance = DateProvenance.model_construct(**row.date_provenance)
-        return Article.model_construct(
-            id=row.id,
-            locale=row.locale,
-            slug=row.slug,
-            headline=row.headline,
-            subheadline=row.subheadline,
-            summary=row.summary,
-            body=row.body,
-            byline=tuple(
-                Person.model_construct(name=p["name"], role=p.get("role")) for p in row.byline
-            ),
-            dateline=dateline,
-            status=status,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            published_at=row.published_at,
-            first_published_at=first_published_at,
-            tags=tuple(tags),
-            relations=tuple(relations),
-            version=row.version,
-            canonical_url=row.canonical_url,
-            source=source,
-            date_provenance=provenance,
-            embargoed_until=row.embargoed_until,
-            corrections=tuple(
-                Correction.model_construct(
-                    id=UUID(hex=entry["id"]),
-                    created_at=datetime.fromisoformat(entry["created_at"]),
-                    note=entry["note"],
-                    fields=tuple(entry["fields"]),
-                    version=entry["version"],
+        if m["date_provenance"]:
+            provenance = DateProvenance.model_construct(**m["date_provenance"])
+        corrections = m["corrections"]
+        return _article(
+            {
+                "id": m["id"],
+                "locale": m["locale"],
+                "slug": m["slug"],
+                "headline": m["headline"],
+                "subheadline": m["subheadline"],
+                "summary": m["summary"],
+                "body": m["body"],
+                "byline": tuple(
+                    _person({"name": p["name"], "role": p.get("role")}) for p in m["byline"]
+                ),
+                "dateline": dateline,
+                "status": status,
+                "created_at": m["created_at"],
+                "updated_at": m["updated_at"],
+                "published_at": published_at,
+                "first_published_at": first_published_at,
+                "tags": tuple(tags),
+                "relations": tuple(relations),
+                "version": m["version"],
+                "canonical_url": m["canonical_url"],
+                "source": source,
+                "date_provenance": provenance,
+                "embargoed_until": m["embargoed_until"],
+                "corrections": tuple(
+                    Correction.model_construct(
+                        id=UUID(hex=entry["id"]),
+                        created_at=datetime.fromisoformat(entry["created_at"]),
+                        note=entry["note"],
+                        fields=tuple(entry["fields"]),
+                        version=entry["version"],
+                    )
+                    for entry in corrections
                 )
-                for entry in row.corrections or ()
-            ),
+                if corrections
+                else (),
+            }
         )
 
 
-def pending_from_row(row: Row[Any]) -> PendingTarget:
-    """The pending target described by a relation row's ``pending_*`` columns."""
-    return PendingTarget.model_construct(
-        title=row.pending_title,
-        published_at=row.pending_published_at,
-        url=row.pending_url,
-        slug=row.pending_slug,
-        locale=row.pending_locale,
+def _uuids(known: Iterable[UUID]) -> Callable[[object], UUID]:
+    """A converter of raw id values to UUIDs that makes each distinct value once.
+
+    Raw ids are hex strings, or UUIDs where the driver makes them (psycopg); ``known``
+    ids come back as the very objects given. A page repeats its article and tag ids
+    on many rows, and building a ``UUID`` costs more than the rest of a row.
+    """
+    memo: dict[object, UUID] = {}
+    for ident in known:
+        memo[ident.hex] = memo[ident] = ident
+
+    def to_uuid(raw: object) -> UUID:
+        found = memo.get(raw)
+        if found is None:
+            found = memo[raw] = raw if isinstance(raw, UUID) else UUID(str(raw))
+        return found
+
+    return to_uuid
+
+
+def _relation_from(
+    m: RowMapping, source: ArticleRef, target_id: UUID | None, now: datetime
+) -> Relation:
+    """A relation from a row's mapping (with its target's ``t_*`` columns)."""
+    target = pending = None
+    if target_id is not None:
+        target = article_ref(
+            id=target_id,
+            locale=m["t_locale"],
+            slug=m["t_slug"],
+            headline=m["t_headline"],
+            status=m["t_status"],
+            published_at=m["t_published_at"],
+            now=now,
+        )
+    else:
+        pending = _pending(
+            {
+                "title": m["pending_title"],
+                "published_at": m["pending_published_at"],
+                "url": m["pending_url"],
+                "slug": m["pending_slug"],
+                "locale": m["pending_locale"],
+            }
+        )
+    return _relation(
+        {
+            "id": m["id"],
+            "kind": m["kind"],
+            "position": m["position"],
+            "source": source,
+            "target": target,
+            "pending": pending,
+        }
     )
