@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, event, select
@@ -61,8 +62,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=8192)
 def default_slugifier(text: str, locale: str) -> str:
-    """Newscms's slugifier: per-script romanization, at most 80 characters."""
+    """Newscms's slugifier: per-script romanization, at most 80 characters.
+
+    Cached: a site's tag names recur in every batch of an import.
+    """
     return slugify(text, locale=locale)
 
 
