@@ -42,7 +42,7 @@ from newscms.domain.tag import TagRef
 from newscms.errors import NotFoundError
 from newscms.store._base import Repository, as_uuid, check_limit
 from newscms.store._errors import translated
-from newscms.store.loading import loader_for
+from newscms.store.loading import is_visible, loader_for
 from newscms.store.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -204,7 +204,11 @@ class RelatedRepository(Repository):
     def _load(self, ids: Sequence[UUID], now: datetime) -> dict[UUID, Article]:
         if not ids:
             return {}
-        rows = self.conn.execute(self._sql.load, {"ids": list(ids), "now": now}).all()
+        rows = [
+            row
+            for row in self.conn.execute(self._sql.load, {"ids": list(ids)}).all()
+            if is_visible(row.is_public, row.listed_at, now)
+        ]
         loader = loader_for(self.t, self.uow.settings.default_locale)
         return {
             article.id: article for article in loader.load(self.conn, rows, now=now, public=True)
@@ -241,11 +245,9 @@ class _Statements:
             )
             .order_by(r.c.position)
         )
-        self.load = select(a).where(
-            a.c.id.in_(bindparam("ids", expanding=True, type_=Uuid())),
-            a.c.is_public.is_(True),
-            a.c.listed_at <= self.now,
-        )
+        # By primary key alone: with the visibility columns in the WHERE clause SQLite
+        # may walk the (is_public, listed_at) index over every public article instead.
+        self.load = select(a).where(a.c.id.in_(bindparam("ids", expanding=True, type_=Uuid())))
         self._walks: dict[int, Executable] = {}
         self._counts: dict[int, Executable] = {}
 
