@@ -8,7 +8,7 @@ whichever of the two arrives first.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
@@ -220,12 +220,13 @@ class RelationRepository(Repository):
         """
         wanted = {d.target_id for _, drafts in items for d in drafts if d.target_id is not None}
         known = self._existing_articles(wanted)
+        targets = self._targets(d.pending for _, drafts in items for d in drafts if d.pending)
         now = self.uow.now()
         rows: list[dict[str, Any]] = []
         for source_id, drafts in items:
             keys: set[tuple[str, str]] = set()
             for position, draft in enumerate(drafts):
-                row = self._row(source_id, draft, known=known)
+                row = self._row(source_id, draft, known=known, targets=targets)
                 key = (row["kind"], row["target_key"])
                 if key in keys:
                     raise DuplicateError(f"the same {draft.kind} relation is listed twice")
@@ -284,9 +285,18 @@ class RelationRepository(Repository):
         return [row["id"] for row in rows]
 
     def _row(
-        self, source_id: UUID, draft: RelationDraft, *, known: set[UUID] | None = None
+        self,
+        source_id: UUID,
+        draft: RelationDraft,
+        *,
+        known: set[UUID] | None = None,
+        targets: _Targets | None = None,
     ) -> dict[str, Any]:
-        """The row of one relation; ``known`` holds target ids already checked to exist."""
+        """The row of one relation.
+
+        ``known`` holds target ids already checked to exist, ``targets`` the stored
+        articles pending targets may name (both read for a whole batch at once).
+        """
         target_id = draft.target_id
         pending = draft.pending
         if target_id is not None:
@@ -298,7 +308,8 @@ class RelationRepository(Repository):
                 )
         else:
             assert pending is not None
-            target_id = self._find_target(pending, exclude=source_id)
+            targets = targets if targets is not None else self._targets([pending])
+            target_id = targets.find(pending, exclude=source_id)
         if target_id is not None:
             # Every row of one executemany must name the same columns.
             return {
@@ -321,45 +332,34 @@ class RelationRepository(Repository):
             "pending_url_key": url_key(pending.url) if pending.url else None,
         }
 
-    def _find_target(self, pending: PendingTarget, *, exclude: UUID) -> UUID | None:
-        """A stored article that ``pending`` names, or ``None`` while there is none."""
+    def _targets(self, pendings: Iterable[PendingTarget]) -> _Targets:
+        """The stored articles ``pendings`` may name, read in at most three queries."""
         a, s = self.t.articles, self.t.article_slugs
-        if pending.url:
-            ids = self.conn.scalars(
-                select(a.c.id).where(a.c.url_key == url_key(pending.url), a.c.id != exclude)
-            ).all()
-            if len(ids) == 1:
-                found_id: UUID = ids[0]
-                return found_id
-        if pending.slug and pending.locale:
-            found: UUID | None = self.conn.scalar(
-                select(s.c.article_id).where(
-                    s.c.locale == pending.locale,
-                    s.c.slug == pending.slug,
-                    s.c.article_id != exclude,
+        pendings = list(pendings)
+        urls = {url_key(p.url) for p in pendings if p.url}
+        slugs = {(p.locale, p.slug) for p in pendings if p.slug and p.locale}
+        titles = {title_key(p.title) for p in pendings if p.title}
+        targets = _Targets()
+        if urls:
+            for row in self.conn.execute(select(a.c.url_key, a.c.id).where(a.c.url_key.in_(urls))):
+                targets.by_url.setdefault(row.url_key, []).append(row.id)
+        if slugs:
+            for held in self.conn.execute(
+                select(s.c.locale, s.c.slug, s.c.article_id).where(
+                    tuple_(s.c.locale, s.c.slug).in_(slugs)
                 )
-            )
-            if found is not None:
-                return found
-        if pending.title:
-            query = select(a.c.id, a.c.locale, a.c.published_at).where(
-                a.c.title_key == title_key(pending.title), a.c.id != exclude
-            )
-            if pending.locale:
-                query = query.where(a.c.locale == pending.locale)
-            candidates = [
-                row
-                for row in self.conn.execute(query)
-                if _dates_match(pending.published_at, row.published_at)
-            ]
-            if len(candidates) == 1 or (candidates and pending.published_at is not None):
-                wanted = pending.published_at
-                best: UUID = min(
-                    candidates,
-                    key=lambda row: abs(row.published_at - wanted) if wanted else timedelta(0),
-                ).id
-                return best
-        return None
+            ):
+                targets.by_slug[held.locale, held.slug] = held.article_id
+        if titles:
+            for titled in self.conn.execute(
+                select(a.c.title_key, a.c.id, a.c.locale, a.c.published_at).where(
+                    a.c.title_key.in_(titles)
+                )
+            ):
+                targets.by_title.setdefault(titled.title_key, []).append(
+                    (titled.id, titled.locale, titled.published_at)
+                )
+        return targets
 
     def resolve_pending(self, article: MatchKeys) -> int:
         """Point every pending relation that names ``article`` at it; returns how many."""
@@ -473,6 +473,46 @@ class RelationRepository(Repository):
         if row is None:
             raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
         return row
+
+
+@dataclass
+class _Targets:
+    """Stored articles by the keys a pending target names them by (see ``_targets``)."""
+
+    by_url: dict[str, list[UUID]] = field(default_factory=dict)
+    by_slug: dict[tuple[str, str], UUID] = field(default_factory=dict)
+    by_title: dict[str, list[tuple[UUID, str, datetime | None]]] = field(default_factory=dict)
+
+    def find(self, pending: PendingTarget, *, exclude: UUID) -> UUID | None:
+        """The stored article ``pending`` names, or ``None`` while there is none.
+
+        A URL naming exactly one article wins; then the slug in its locale; then the
+        title, within ``TITLE_MATCH_WINDOW`` of the given date (the closest one), or
+        alone when no date is given.
+        """
+        if pending.url:
+            ids = [i for i in self.by_url.get(url_key(pending.url), ()) if i != exclude]
+            if len(ids) == 1:
+                return ids[0]
+        if pending.slug and pending.locale:
+            found = self.by_slug.get((pending.locale, pending.slug))
+            if found is not None and found != exclude:
+                return found
+        if pending.title:
+            wanted = pending.published_at
+            candidates = [
+                (ident, published_at)
+                for ident, locale, published_at in self.by_title.get(title_key(pending.title), ())
+                if ident != exclude
+                and (not pending.locale or locale == pending.locale)
+                and _dates_match(wanted, published_at)
+            ]
+            if len(candidates) == 1 or (candidates and wanted is not None):
+                return min(
+                    candidates,
+                    key=lambda c: abs(c[1] - wanted) if wanted and c[1] else timedelta(0),
+                )[0]
+        return None
 
 
 _CLEARED = {
