@@ -16,11 +16,20 @@ import click
 from rich.console import Console
 
 from newscms.errors import NewsCMSError
+from newscms.utils.dates import time_zone
 
 if TYPE_CHECKING:
+    from newscms.domain.article import Article
     from newscms.store import Store
 
-__all__ = ["CliContext", "NewsCMSGroup", "emit_json", "fail", "pass_context"]
+__all__ = [
+    "CliContext",
+    "NewsCMSGroup",
+    "emit_json",
+    "fail",
+    "pass_context",
+    "published_label",
+]
 
 DATABASE_ENV = "NEWSCMS_DATABASE_URL"
 
@@ -51,6 +60,20 @@ class CliContext:
 
 
 pass_context = click.make_pass_decorator(CliContext)
+
+
+def published_label(item: Article) -> str:
+    """The publication time as the source site showed it (its zone), else in UTC.
+
+    A legacy date without a time stays on its day: 14 June read in Rome is not shown as
+    13 June, 22:00 UTC.
+    """
+    if item.published_at is None:
+        return "—"
+    if item.date_provenance is None:
+        return item.published_at.strftime("%Y-%m-%d %H:%M UTC")
+    local = item.published_at.astimezone(time_zone(item.date_provenance.zone))
+    return local.strftime("%Y-%m-%d %H:%M" if item.published_time_known else "%Y-%m-%d")
 
 
 def emit_json(value: Any) -> None:

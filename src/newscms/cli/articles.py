@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from newscms.cli._common import CliContext, emit_json, pass_context
+from newscms.cli._common import CliContext, emit_json, pass_context, published_label
 from newscms.domain.status import Status
 from newscms.formats.json import to_json
-from newscms.utils.dates import time_zone
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,18 +31,10 @@ def article_table(articles: Sequence[Article], *, title: str | None = None) -> T
         table.add_column(name, overflow="fold")
     for item in articles:
         tags = ", ".join(f"{t.name} ({t.kind})" for t in item.tags)
-        table.add_row(_when(item), item.locale, item.status.value, item.slug, item.headline, tags)
+        table.add_row(
+            published_label(item), item.locale, item.status.value, item.slug, item.headline, tags
+        )
     return table
-
-
-def _when(item: Article) -> str:
-    """The publication time as the source site showed it (its zone), else in UTC."""
-    if item.published_at is None:
-        return "—"
-    if item.date_provenance is None:
-        return item.published_at.strftime("%Y-%m-%d %H:%M UTC")
-    local = item.published_at.astimezone(time_zone(item.date_provenance.zone))
-    return local.strftime("%Y-%m-%d %H:%M" if item.published_time_known else "%Y-%m-%d")
 
 
 @article.command("list")

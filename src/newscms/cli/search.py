@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from newscms.cli._common import CliContext, emit_json, pass_context
+from newscms.cli._common import CliContext, emit_json, pass_context, published_label
 from newscms.formats.json import to_json
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def search_command(
         table.add_column(name, overflow="fold")
     for hit in page.items:
         item = hit.article
-        when = item.published_at.strftime("%Y-%m-%d") if item.published_at else item.status.value
+        when = published_label(item) if item.published_at else item.status.value
         table.add_row(
             when, item.locale, item.slug, marked_text(hit.headline), marked_text(hit.snippet)
         )
@@ -140,10 +140,9 @@ def related_command(
         why = item.relation_kind or "related"
         if item.reason == "tags":
             why = "tags: " + ", ".join(tag.name for tag in item.shared_tags)
-        when = item.article.published_at
         table.add_row(
             why,
-            when.strftime("%Y-%m-%d") if when else "",
+            published_label(item.article),
             item.article.slug,
             item.article.headline,
         )
