@@ -23,11 +23,11 @@ from benchmarks.harness import BenchmarkError
 from newscms.store import create_engine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from sqlalchemy import Engine
 
-__all__ = ["SERVER_URLS", "server_version", "throwaway_database"]
+__all__ = ["SERVER_URLS", "analyze", "server_version", "throwaway_database"]
 
 SERVER_URLS = {
     "postgresql": (
@@ -97,3 +97,18 @@ def server_version(engine: Engine) -> str:
         if engine.dialect.name == "sqlite":
             return f"SQLite {conn.exec_driver_sql('select sqlite_version()').scalar()}"
         return str(conn.exec_driver_sql("select version()").scalar())
+
+
+def analyze(engine: Engine, tables: Sequence[str]) -> None:
+    """Refresh the planner's statistics after the bulk load, as autovacuum would.
+
+    A server with autovacuum off (this machine's PostgreSQL) never gathers them, and
+    its planner then guesses join orders from empty tables. SQLite plans well without.
+    """
+    if engine.dialect.name == "sqlite":
+        return
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("ANALYZE")
+        else:
+            conn.exec_driver_sql(f"ANALYZE TABLE {', '.join(tables)}")

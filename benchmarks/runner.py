@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.databases import server_version, throwaway_database
+from benchmarks.databases import analyze, server_version, throwaway_database
 from benchmarks.generator import NOW
 from benchmarks.harness import Bench, BenchmarkError, families
 from benchmarks.machine import load_average, machine_info
@@ -73,12 +73,16 @@ def run(options: Options, *, echo: Callable[[str], None] = print) -> tuple[dict[
             with store.session(readonly=True):
                 pass
             machine["server_version"] = server_version(store.engine)
-            bench = Bench(options, url, store, build_tables(CORE_PREFIX), NOW)
+            core_tables = build_tables(CORE_PREFIX)
+            bench = Bench(options, url, store, core_tables, NOW)
             for family in chosen:
                 echo(f"{family.name}: {family.description} ...")
                 begin = datetime.now(UTC)
                 try:
                     figures += family.run(bench)
+                    if family.name == ALWAYS:
+                        tables = [*store.tables.metadata.tables, *core_tables.metadata.tables]
+                        analyze(store.engine, tables)
                 except Exception as error:
                     failure = f"{family.name}: {type(error).__name__}: {error}"
                     save()
