@@ -405,16 +405,11 @@ class SearchRepository(Repository):
             The number of articles indexed.
         """
         locale = as_locale(locale, "locale") if locale is not None else None
-        total = self.count(locale=locale)
-        done = 0
-        after: UUID | None = None
-        while True:
-            indexed, after = self.reindex_batch(locale=locale, after=after, size=batch_size)
-            done += indexed
-            if progress is not None and indexed:
-                progress(done, total)
-            if after is None:
-                break
+        done = _in_batches(
+            lambda after: self.reindex_batch(locale=locale, after=after, size=batch_size),
+            total=self.count(locale=locale),
+            progress=progress,
+        )
         if locale is None:
             self._clear_flag()
         return done
@@ -524,17 +519,35 @@ def reindex(
     with store.session(readonly=True) as uow:
         locale = as_locale(locale, "locale") if locale is not None else None
         total = uow.search.count(locale=locale)
-    done = 0
-    after: UUID | None = None
-    while True:
+
+    def batch(after: UUID | None) -> tuple[int, UUID | None]:
         with store.session() as uow:
-            indexed, after = uow.search.reindex_batch(locale=locale, after=after, size=batch_size)
-        done += indexed
-        if progress is not None and indexed:
-            progress(done, total)
-        if after is None:
-            break
+            return uow.search.reindex_batch(locale=locale, after=after, size=batch_size)
+
+    done = _in_batches(batch, total=total, progress=progress)
     if locale is None:
         with translate_errors(), store.session() as uow:
             uow.search._clear_flag()
     return done
+
+
+def _in_batches(
+    batch: Callable[[UUID | None], tuple[int, UUID | None]],
+    *,
+    total: int,
+    progress: Progress | None,
+) -> int:
+    """Run ``batch(after)`` from the start until it says there is no next batch.
+
+    ``batch`` returns how many articles it indexed and the key to resume after (``None``
+    at the end); ``progress`` hears the running count. Returns the count.
+    """
+    done = 0
+    after: UUID | None = None
+    while True:
+        indexed, after = batch(after)
+        done += indexed
+        if progress is not None and indexed:
+            progress(done, total)
+        if after is None:
+            return done
