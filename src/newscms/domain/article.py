@@ -232,14 +232,7 @@ class Article(DomainModel):
     @property
     def ref(self) -> ArticleRef:
         """This article as a short reference (for relations and links)."""
-        return ArticleRef.model_construct(
-            id=self.id,
-            locale=self.locale,
-            slug=self.slug,
-            headline=self.headline,
-            status=self.status,
-            published_at=self.published_at,
-        )
+        return ArticleRef.of(self)
 
     @property
     def published_time_known(self) -> bool:

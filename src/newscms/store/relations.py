@@ -221,18 +221,11 @@ class RelationRepository(Repository):
         wanted = {d.target_id for _, drafts in items for d in drafts if d.target_id is not None}
         known = self._existing_articles(wanted)
         targets = self._targets(d.pending for _, drafts in items for d in drafts if d.pending)
-        now = self.uow.now()
-        rows: list[dict[str, Any]] = []
-        for source_id, drafts in items:
-            keys: set[tuple[str, str]] = set()
-            for position, draft in enumerate(drafts):
-                row = self._row(source_id, draft, known=known, targets=targets)
-                key = (row["kind"], row["target_key"])
-                if key in keys:
-                    raise DuplicateError(f"the same {draft.kind} relation is listed twice")
-                keys.add(key)
-                row.update(id=uuid4(), source_id=source_id, position=position, created_at=now)
-                rows.append(row)
+        rows = [
+            row
+            for source_id, drafts in items
+            for row in self._rows(source_id, drafts, start=0, known=known, targets=targets)
+        ]
         if rows:
             self.conn.execute(insert(self.t.relations), rows)
 
@@ -262,17 +255,8 @@ class RelationRepository(Repository):
                 .where(r.c.source_id == source_id, r.c.position >= position)
                 .values(position=r.c.position + len(drafts))
             )
-        now = self.uow.now()
-        rows: list[dict[str, Any]] = []
-        keys: set[tuple[str, str]] = set()
-        for offset, draft in enumerate(drafts):
-            row = self._row(source_id, draft)
-            key = (row["kind"], row["target_key"])
-            if key in keys:
-                raise DuplicateError(f"the same {draft.kind} relation is listed twice")
-            keys.add(key)
-            row.update(id=uuid4(), source_id=source_id, position=position + offset, created_at=now)
-            rows.append(row)
+        rows = self._rows(source_id, drafts, start=position)
+        keys = {(row["kind"], row["target_key"]) for row in rows}
         existing = self.conn.execute(
             select(r.c.kind, r.c.target_key).where(
                 r.c.source_id == source_id, r.c.target_key.in_({k for _, k in keys})
@@ -283,6 +267,29 @@ class RelationRepository(Repository):
             raise DuplicateError(f"the article already has this {kind} relation")
         self.conn.execute(insert(r), rows)
         return [row["id"] for row in rows]
+
+    def _rows(
+        self,
+        source_id: UUID,
+        drafts: Sequence[RelationDraft],
+        *,
+        start: int,
+        known: set[UUID] | None = None,
+        targets: _Targets | None = None,
+    ) -> list[dict[str, Any]]:
+        """The rows of one article's new relations from position ``start``, none twice."""
+        now = self.uow.now()
+        rows: list[dict[str, Any]] = []
+        keys: set[tuple[str, str]] = set()
+        for offset, draft in enumerate(drafts):
+            row = self._row(source_id, draft, known=known, targets=targets)
+            key = (row["kind"], row["target_key"])
+            if key in keys:
+                raise DuplicateError(f"the same {draft.kind} relation is listed twice")
+            keys.add(key)
+            row.update(id=uuid4(), source_id=source_id, position=start + offset, created_at=now)
+            rows.append(row)
+        return rows
 
     def _row(
         self,

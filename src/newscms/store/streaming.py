@@ -85,14 +85,7 @@ class SitemapEntry(NamedTuple):
     @property
     def ref(self) -> ArticleRef:
         """The entry as an ``ArticleRef``, what a host's URL callable receives."""
-        return ArticleRef.model_construct(
-            id=self.id,
-            locale=self.locale,
-            slug=self.slug,
-            headline=self.headline,
-            status=self.status,
-            published_at=self.published_at,
-        )
+        return ArticleRef.of(self)
 
 
 @contextmanager
