@@ -43,6 +43,7 @@ from newscms.errors import (
     DuplicateError,
     NewsCMSError,
     NotFoundError,
+    RetryableError,
     ValidationError,
 )
 
@@ -66,6 +67,7 @@ __all__ = [
     "Relation",
     "RelationDraft",
     "RelationKind",
+    "RetryableError",
     "SourceRef",
     "Status",
     "Store",

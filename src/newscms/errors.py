@@ -12,6 +12,7 @@ The tree::
     │   └── QueryError               a search query that cannot be run
     ├── NotFoundError                the thing asked for does not exist
     ├── ConflictError                a write based on a stale version
+    │   └── RetryableError           a concurrent transaction won; run the unit of work again
     ├── IntegrityError               a write that would break a rule of the data
     │   ├── DuplicateError           the same thing twice (slug, relation, tag name)
     │   └── RelationError            a relation that cannot exist (self-link, …)
@@ -53,6 +54,7 @@ __all__ = [
     "PreviewTokenError",
     "QueryError",
     "RelationError",
+    "RetryableError",
     "SchemaError",
     "StoreError",
     "ValidationError",
@@ -150,18 +152,20 @@ class NotFoundError(NewsCMSError, LookupError):
 
 
 class ConflictError(NewsCMSError):
-    """An update was based on an old version; nothing was written.
+    """A write lost to another one; nothing was written.
 
-    ``current_version`` is the version now stored and ``changed_fields`` what changed
-    since the caller's base version (empty when unknown), so an editor can merge.
+    For a save based on an old version, ``current_version`` is the version now stored,
+    ``expected_version`` the one the caller gave and ``changed_fields`` what changed
+    since then (empty when unknown), so an editor can merge. Both versions are ``None``
+    when the caller named none (a conflict between concurrent transactions).
     """
 
     def __init__(
         self,
         message: str,
         *,
-        current_version: int,
-        expected_version: int,
+        current_version: int | None = None,
+        expected_version: int | None = None,
         changed_fields: Sequence[str] = (),
         current: Mapping[str, Any] | None = None,
     ) -> None:
@@ -169,6 +173,19 @@ class ConflictError(NewsCMSError):
         self.expected_version = expected_version
         self.changed_fields = tuple(changed_fields)
         self.current = dict(current or {})
+        super().__init__(message)
+
+
+class RetryableError(ConflictError):
+    """A deadlock, serialization failure or lock timeout ended the unit of work.
+
+    Nothing of the unit of work was committed and nothing more runs in it. Run the
+    whole unit again (``store.run(work, retries=N)`` does); ``cause`` is the
+    database's own words.
+    """
+
+    def __init__(self, message: str, *, cause: str) -> None:
+        self.cause = cause
         super().__init__(message)
 
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 
 from newscms.domain import ArticleDraft, ArticlePatch, Status, TagInput
-from newscms.errors import ConflictError
+from newscms.errors import ConflictError, NotFoundError, RetryableError, WorkflowError
 from newscms.store import Store
 
 pytestmark = pytest.mark.backends
@@ -203,3 +203,166 @@ def test_publish_due_from_several_workers_publishes_each_article_once(server_sto
     assert sorted(published) == sorted(ids)
     assert len(events) == len(ids)
     assert server_store.publish_due() == ()
+
+
+# -- units of work fail whole (issue #10) ------------------------------------------------------
+
+
+def _two_articles(store: Store) -> tuple[object, object]:
+    with store.session() as uow:
+        first = uow.articles.create(ArticleDraft(locale="en", headline="First"))
+        second = uow.articles.create(ArticleDraft(locale="en", headline="Second"))
+    return first.id, second.id
+
+
+def test_two_editors_in_opposite_order_one_fails_whole_nothing_of_it_commits(server_store):
+    """A deadlock ends the loser's whole transaction: no save of it survives, none is lost."""
+    ids = _two_articles(server_store)
+    both_hold_one = threading.Barrier(2, timeout=30)
+
+    def editor(index: int) -> str:
+        mine, theirs = ids if index == 0 else ids[::-1]
+        with server_store.session() as uow:
+            uow.articles.update(mine, ArticlePatch(expected_version=1, summary=f"by {index}"))
+            both_hold_one.wait()
+            uow.articles.update(theirs, ArticlePatch(expected_version=1, summary=f"by {index}"))
+            # The loser's unit of work is failed for good, even if the caller goes on.
+        return f"by {index}"
+
+    results = race(2, editor)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert len(failures) == 1, results
+    assert isinstance(failures[0], RetryableError), failures
+    winner = next(r for r in results if isinstance(r, str))
+    with server_store.session(readonly=True) as uow:
+        stored = [uow.articles.get(i) for i in ids]
+    assert [a.summary for a in stored] == [winner, winner]  # the loser's first save is gone
+    assert [a.version for a in stored] == [2, 2]
+
+
+def test_a_failed_unit_of_work_refuses_more_work_and_never_commits(server_store):
+    ids = _two_articles(server_store)
+    both_hold_one = threading.Barrier(2, timeout=30)
+
+    def editor(index: int) -> str:
+        mine, theirs = ids if index == 0 else ids[::-1]
+        with server_store.session() as uow:
+            uow.articles.update(mine, ArticlePatch(expected_version=1, summary=f"by {index}"))
+            both_hold_one.wait()
+            try:
+                uow.articles.update(theirs, ArticlePatch(expected_version=1, summary="x"))
+            except RetryableError:
+                with pytest.raises(RetryableError):  # nothing else runs in it
+                    uow.articles.create(ArticleDraft(locale="en", headline="After"))
+                return "caught"  # and leaving the block still commits nothing
+        return "won"
+
+    results = race(2, editor)
+    assert sorted(str(r) for r in results if not isinstance(r, str)) == [
+        str(r) for r in results if isinstance(r, RetryableError)
+    ]
+    assert sum(isinstance(r, RetryableError) for r in results) == 1, results
+    with server_store.session(readonly=True) as uow:
+        headlines = {a.headline for a in uow.articles.list(limit=10).items}
+    assert "After" not in headlines
+
+
+def test_store_run_retries_the_whole_unit_until_it_commits(server_store):
+    ids = _two_articles(server_store)
+    both_hold_one = threading.Barrier(2, timeout=30)
+    attempts = [0, 0]
+
+    def editor(index: int) -> int:
+        mine, theirs = ids if index == 0 else ids[::-1]
+
+        def work(uow) -> int:
+            attempts[index] += 1
+            for article_id in (mine, theirs):
+                current = uow.articles.get(article_id)
+                uow.articles.update(
+                    article_id,
+                    ArticlePatch(
+                        expected_version=current.version, body=current.body + f"<p>{index}</p>"
+                    ),
+                )
+                if attempts[index] == 1 and article_id == mine:
+                    both_hold_one.wait()
+            return attempts[index]
+
+        return server_store.run(work, retries=5)
+
+    results = race(2, editor)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(results) == [1, 2]  # one won at once, the other after one retry
+    with server_store.session(readonly=True) as uow:
+        for article_id in ids:
+            article = uow.articles.get(article_id)
+            assert article.version == 3
+            assert "<p>0</p>" in article.body
+            assert "<p>1</p>" in article.body
+
+
+def test_an_update_racing_a_delete_is_never_a_database_failure(server_store):
+    for round_ in range(10):
+        with server_store.session() as uow:
+            article = uow.articles.create(
+                ArticleDraft(locale="en", headline=f"Doomed {round_}", tags=["Gone"])
+            )
+
+        def act(index: int, article_id: object = article.id) -> object:
+            with server_store.session() as uow:
+                if index:
+                    uow.articles.delete(article_id)
+                    return "deleted"
+                return uow.articles.update(
+                    article_id, ArticlePatch(expected_version=1, summary="late edit")
+                ).version
+
+        results = race(2, act)
+        for result in results:
+            assert result in ("deleted", 2) or isinstance(result, NotFoundError | RetryableError), (
+                results
+            )
+
+
+@pytest.mark.parametrize("action", ["archive", "unpublish"])
+def test_status_changes_without_a_version_queue_on_every_backend(server_store, action):
+    """Without ``expected_version`` nobody asked for a conflict: the changes serialise."""
+    writers = 6
+    with server_store.session() as uow:
+        articles = [
+            uow.articles.create(
+                ArticleDraft(locale="en", headline=f"S{n}", status=Status.PUBLISHED)
+            )
+            for n in range(writers)
+        ]
+        target = articles[0].id
+
+    def change(index: int) -> object:
+        with server_store.session() as uow:
+            if index % 2:
+                return uow.workflow.publish(target).version
+            return getattr(uow.workflow, action)(target).version
+
+    results = race(writers, change)
+    unexpected = [r for r in results if isinstance(r, ConflictError)]
+    assert not unexpected, unexpected
+    for result in results:  # a refused move is a workflow rule, never a version conflict
+        assert isinstance(result, int | WorkflowError), results
+
+
+def test_sixteen_writers_of_one_headline_all_get_a_slug(server_store):
+    workers = 16
+
+    def create(index: int) -> str:
+        with server_store.session() as uow:
+            return uow.articles.create(
+                ArticleDraft(locale="en", headline="Typhoon hits Manila", tags=["Typhoon"])
+            ).slug
+
+    results = race(workers, create)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    assert set(results) == {"typhoon-hits-manila"} | {
+        f"typhoon-hits-manila-{n}" for n in range(2, workers + 1)
+    }

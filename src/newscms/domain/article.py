@@ -7,6 +7,7 @@ back, with its tags and outgoing relations loaded.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Annotated, Any
 from uuid import UUID
@@ -233,6 +234,18 @@ class Article(DomainModel):
     def ref(self) -> ArticleRef:
         """This article as a short reference (for relations and links)."""
         return ArticleRef.of(self)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of this article's whole JSON form: what an HTTP ``ETag`` validates.
+
+        It changes whenever anything a reader is shown changes: the article's own
+        fields, a tag's name, a related article's headline or visibility, an embargo
+        lifting. ``version`` counts only the article's own saves (optimistic
+        concurrency), so it is no cache validator. Computed from the representation
+        itself, on demand, so it cannot drift from it.
+        """
+        return hashlib.blake2b(self.model_dump_json().encode(), digest_size=16).hexdigest()
 
     @property
     def published_time_known(self) -> bool:

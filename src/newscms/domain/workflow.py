@@ -82,7 +82,9 @@ class ArticleEvent(DomainModel):
     """An event about one article, delivered after its transaction commits.
 
     ``sequence`` is its position in the durable outbox (events of one article are
-    delivered in sequence order); ``old_slug`` is set for ``slug_changed``.
+    delivered in sequence order); ``old_slug`` is set for ``slug_changed``;
+    ``embargoed_until`` is the article's embargo, so a ``published`` event sent when one
+    lifts (by ``publish_due``) says which.
     """
 
     kind: EventKind
@@ -93,4 +95,5 @@ class ArticleEvent(DomainModel):
     status: Status
     version: int
     occurred_at: datetime
+    embargoed_until: datetime | None = None
     sequence: int | None = None

@@ -1,6 +1,6 @@
 """New articles in batches: a few statements per batch, whatever its size.
 
-``ArticleRepository.create`` and ``create_many`` insert through ``insert_articles``:
+The write path's ``create`` inserts through ``insert_articles``:
 every check (ids, sources, slugs, tags, relation targets) is one query for the whole
 batch, every table gets one multi-row insert. On PostgreSQL and MariaDB a concurrent
 writer may still take a slug or a tag between the check and the insert; the batch is
@@ -18,21 +18,24 @@ from sqlalchemy import insert, select
 
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
-from newscms.store.article_rows import byline_json, match_keys
+from newscms.store import _slugs
 from newscms.store.keys import source_key, title_key, url_key
+from newscms.store.relations import MatchKeys
 from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
 
     from newscms.domain.article import ArticleDraft, Person
-    from newscms.store.articles import ArticleRepository
+    from newscms.store.unit import UnitOfWork
 
 __all__ = [
     "PERSON_KEY_MAX",
     "article_values",
+    "byline_json",
     "insert_articles",
+    "match_keys",
     "people_rows",
     "tag_rows",
 ]
@@ -86,6 +89,23 @@ def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict
     }
 
 
+def byline_json(byline: Sequence[Person]) -> list[dict[str, str]]:
+    """The byline as stored in the article row."""
+    return [{"name": p.name, "role": p.role} if p.role else {"name": p.name} for p in byline]
+
+
+def match_keys(row: Mapping[Any, Any]) -> MatchKeys:
+    """What pending relations can match this article on (``row``: its column values)."""
+    return MatchKeys(
+        id=row["id"],
+        locale=row["locale"],
+        slug=row["slug"],
+        title_key=row["title_key"],
+        url_key=row["url_key"],
+        published_at=row["published_at"],
+    )
+
+
 def people_rows(article_id: UUID, byline: Sequence[Person]) -> list[dict[str, Any]]:
     """The ``article_people`` rows of a byline, in order."""
     return [
@@ -115,7 +135,7 @@ def tag_rows(
     ]
 
 
-def insert_articles(repo: ArticleRepository, drafts: Sequence[ArticleDraft]) -> list[UUID]:
+def insert_articles(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[UUID]:
     """Insert new articles with their slugs, bylines, tags and relations; returns their ids.
 
     Raises:
@@ -124,25 +144,56 @@ def insert_articles(repo: ArticleRepository, drafts: Sequence[ArticleDraft]) -> 
         NotFoundError: a tag id or relation target id does not exist.
         RelationError: a relation would link an article to itself.
     """
-    uow = repo.uow
     if uow.dialect == "sqlite":  # one writer, holding the lock: no race to lose
-        return _Batch(repo, drafts).insert()
+        return _Batch(uow, drafts).insert()
     try:
-        with uow.connection.begin_nested():
-            return _Batch(repo, drafts).insert()
+        with uow.retryable_insert():
+            return _Batch(uow, drafts).insert()
     except sa_exc.IntegrityError:
         uow.tags.forget_cached()  # ids cached in the undone savepoint name nothing
-        return [repo.insert_one(draft) for draft in drafts]
+        return [_insert_one(uow, draft) for draft in drafts]
+
+
+def _insert_one(uow: UnitOfWork, draft: ArticleDraft) -> UUID:
+    """Insert one new article, retrying its slug while concurrent writers take them.
+
+    The path of a batch that lost a race; no savepoint of its own.
+    """
+    a = uow.settings.tables.articles
+    conn = uow.connection
+    values = article_values(draft, draft.id or uuid4(), uow.now())
+    article_id: UUID = values["id"]
+    if draft.id is not None and conn.scalar(select(a.c.id).where(a.c.id == draft.id)):
+        raise DuplicateError(f"an article with id {draft.id} already exists")
+    src_key = values["source_key"]
+    if src_key and conn.scalar(select(a.c.id).where(a.c.source_key == src_key)):
+        raise DuplicateError(
+            f"an article imported from {values['source_locator']} already exists; "
+            "update it instead of creating it again"
+        )
+    _slugs.insert_with_slug(uow, values, draft.slug)
+    if draft.byline:
+        conn.execute(
+            insert(uow.settings.tables.article_people), people_rows(article_id, draft.byline)
+        )
+    tag_ids = uow.tags.resolve(draft.tags, locale=draft.locale)
+    if tag_ids:
+        conn.execute(
+            insert(uow.settings.tables.article_tags),
+            tag_rows(article_id, tag_ids, values["is_public"], values["listed_at"]),
+        )
+    uow.relations.insert(article_id, draft.relations)
+    uow.relations.resolve_pending(match_keys(values))
+    return article_id
 
 
 class _Batch:
     """One batch of new articles, checked and inserted together."""
 
-    def __init__(self, repo: ArticleRepository, drafts: Sequence[ArticleDraft]) -> None:
-        self.repo = repo
-        self.uow = repo.uow
-        self.conn = repo.uow.connection
-        self.t = repo.uow.settings.tables
+    def __init__(self, uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> None:
+        self.uow = uow
+        self.conn = uow.connection
+        self.t = uow.settings.tables
         self.drafts = drafts
         now = self.uow.now()
         self.now = now
@@ -214,7 +265,7 @@ class _Batch:
         is taken costs a second one, for its numbered variants.
         """
         s = self.t.article_slugs
-        bases = [d.slug or self.repo.derive_slug(d.headline, d.locale) for d in self.drafts]
+        bases = [d.slug or _slugs.derive_slug(self.uow, d.headline, d.locale) for d in self.drafts]
         by_locale: dict[str, set[str]] = defaultdict(set)
         for draft, base in zip(self.drafts, bases, strict=True):
             by_locale[draft.locale].add(base)
@@ -235,7 +286,7 @@ class _Batch:
                     raise DuplicateError(
                         f"the slug {base!r} is already used in {locale}; choose another"
                     )
-                slug = self.repo.free_slug(locale, base, row["id"], reserved=mine)
+                slug = _slugs.free_slug(self.uow, locale, base, row["id"], reserved=mine)
             else:
                 slug = base
             mine.add(slug)

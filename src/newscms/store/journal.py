@@ -18,6 +18,7 @@ from newscms.store.snapshots import decode_snapshot, encode_snapshot, is_keyfram
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from datetime import datetime
     from uuid import UUID
 
     from sqlalchemy import Row
@@ -136,21 +137,24 @@ class Journal:
         self.uow.search.index([entry.article for entry in entries])
         self.emit_many(
             [
-                ArticleEvent.model_construct(
-                    kind=kind,
-                    article_id=entry.article.id,
-                    locale=entry.article.locale,
-                    slug=entry.article.slug,
+                _event(
+                    kind,
+                    entry.article,
                     old_slug=entry.old_slug if kind is EventKind.SLUG_CHANGED else None,
-                    status=entry.article.status,
-                    version=entry.article.version,
-                    occurred_at=entry.article.updated_at,
-                    sequence=None,
+                    at=entry.article.updated_at,
                 )
                 for entry in entries
                 for kind in entry.events
             ]
         )
+
+    def announce(self, articles: Iterable[Article], kind: EventKind) -> None:
+        """Emit ``kind`` for articles changed from elsewhere (a tag, a related article).
+
+        No revision: their own fields did not change, and neither did their version.
+        """
+        now = self.uow.now()
+        self.emit_many([_event(kind, article, at=now) for article in articles])
 
     def _keyframe(
         self, article_id: UUID, version: int, cache: dict[UUID, tuple[int, dict[str, Any]]]
@@ -175,6 +179,7 @@ class Journal:
                 status=Status(row.status),
                 version=row.version,
                 occurred_at=self.uow.now(),
+                embargoed_until=row.embargoed_until,
                 sequence=None,
             )
         )
@@ -202,3 +207,20 @@ class Journal:
                 for event in events
             ],
         )
+
+
+def _event(
+    kind: EventKind, article: Article, *, at: datetime, old_slug: str | None = None
+) -> ArticleEvent:
+    return ArticleEvent.model_construct(
+        kind=kind,
+        article_id=article.id,
+        locale=article.locale,
+        slug=article.slug,
+        old_slug=old_slug,
+        status=article.status,
+        version=article.version,
+        occurred_at=at,
+        embargoed_until=article.embargoed_until,
+        sequence=None,
+    )

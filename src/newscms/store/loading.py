@@ -23,6 +23,7 @@ from newscms.domain.relation import PendingTarget, Relation
 from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
+from newscms.store._listing import is_visible
 from newscms.store.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from newscms.store.tables import Tables
 
-__all__ = ["ArticleLoader", "article_ref", "is_visible", "loader_for"]
+__all__ = ["ArticleLoader", "article_ref", "loader_for"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -94,11 +95,6 @@ def _status(stored: str, published_at: datetime | None, now: datetime) -> Status
 def _name_chain(locale: str, default: str) -> tuple[str, ...]:
     """The tag-name locales to try for an article in ``locale``, best first."""
     return fallback_chain(tag_locale(locale), default)
-
-
-def is_visible(is_public: bool, listed_at: datetime, now: datetime) -> bool:
-    """Whether the public may see an article at ``now`` (published, or scheduled and due)."""
-    return bool(is_public) and listed_at <= now
 
 
 def _pick(names: Mapping[str, tuple[str, str]], chain: tuple[str, ...]) -> tuple[str, str]:

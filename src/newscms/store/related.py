@@ -42,7 +42,8 @@ from newscms.domain.tag import TagRef
 from newscms.errors import NotFoundError
 from newscms.store._base import Repository, as_uuid, check_limit
 from newscms.store._errors import translated
-from newscms.store.loading import is_visible, loader_for
+from newscms.store._listing import is_visible, public_conditions
+from newscms.store.loading import loader_for
 from newscms.store.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -238,8 +239,7 @@ class _Statements:
             .join(target, target.c.id == r.c.target_id)
             .where(
                 r.c.source_id == bindparam("article_id", type_=Uuid()),
-                target.c.is_public.is_(True),
-                target.c.listed_at <= self.now,
+                *public_conditions(target.c.is_public, target.c.listed_at, self.now),
                 target.c.locale == bindparam("locale", type_=String()),
                 target.c.id != bindparam("article_id", type_=Uuid()),
             )
@@ -260,8 +260,7 @@ class _Statements:
                 .join(a, a.c.id == at.c.article_id)
                 .where(
                     at.c.tag_id == bindparam(f"tag_{n}", type_=Uuid()),
-                    at.c.is_public.is_(True),
-                    at.c.listed_at <= self.now,
+                    *public_conditions(at.c.is_public, at.c.listed_at, self.now),
                     a.c.locale == bindparam("locale", type_=String()),
                     at.c.article_id != bindparam("article_id", type_=Uuid()),
                 )
@@ -281,8 +280,7 @@ class _Statements:
                 select(literal(n).label("tag"), at.c.article_id)
                 .where(
                     at.c.tag_id == bindparam(f"tag_{n}", type_=Uuid()),
-                    at.c.is_public.is_(True),
-                    at.c.listed_at <= self.now,
+                    *public_conditions(at.c.is_public, at.c.listed_at, self.now),
                 )
                 .limit(bindparam("cap", type_=Integer()))
                 .subquery()

@@ -9,18 +9,20 @@ transaction covers its tables and newscms's together.
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session
 
-from newscms.errors import NaiveDatetimeError, SchemaError, ValidationError
+from newscms.errors import NaiveDatetimeError, RetryableError, SchemaError, ValidationError
 from newscms.store import migrations
 from newscms.store._errors import translate_errors
 from newscms.store.cursor import CursorCodec
@@ -49,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_DATABASE_URL", "Clock", "Slugifier", "Store", "StoreSettings", "utc_now"]
 
 DEFAULT_DATABASE_URL = "sqlite:///newscms.db"
+
+T = TypeVar("T")
 
 Clock = Callable[[], datetime]
 """Returns the current moment as an aware datetime; inject one to test time-based rules."""
@@ -213,7 +217,41 @@ class Store:
                 self._ensure_ready(connection)
                 uow = UnitOfWork(self.settings, connection, self.cursors, actor=actor)
                 yield uow
+                if uow.failure is not None:
+                    # The block caught the conflict and went on: still nothing commits.
+                    raise uow.failure
         self.event_bus.dispatch(uow.events)
+
+    def run(
+        self,
+        work: Callable[[UnitOfWork], T],
+        *,
+        retries: int = 3,
+        actor: str | None = None,
+        readonly: bool = False,
+    ) -> T:
+        """Run ``work(uow)`` in a unit of work, running it whole again after a conflict.
+
+        A deadlock, serialization failure or lock timeout (``RetryableError``) rolls
+        the unit back; ``work`` is then called again in a fresh one, up to ``retries``
+        more times, after a short randomized pause. ``work`` must therefore do nothing
+        outside the database it cannot repeat. Other errors propagate at once.
+
+        Raises:
+            RetryableError: the last attempt still lost to a concurrent transaction.
+        """
+        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 100:
+            raise ValidationError("must be an integer from 0 to 100", field="retries")
+        for attempt in range(retries + 1):
+            try:
+                with self.session(actor=actor, readonly=readonly) as uow:
+                    return work(uow)
+            except RetryableError:
+                if attempt == retries:
+                    raise
+                # Back off a little, at random, so the writers that collided spread out.
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def using(self, session: Session | Connection, *, actor: str | None = None) -> UnitOfWork:
         """A unit of work inside a host's own ``Session`` (or ``Connection``) transaction.
@@ -239,6 +277,12 @@ class Store:
         return uow
 
     def _dispatch_after_commit(self, session: Session, uow: UnitOfWork) -> None:
+        def before_commit(_session: Session) -> None:
+            # The database ended the transaction under a deadlock; a commit now would
+            # store only what the host wrote after it.
+            if uow.failure is not None:
+                raise uow.failure
+
         def committed(_session: Session) -> None:
             events, uow.events[:] = list(uow.events), []
             self.event_bus.dispatch(events)
@@ -246,6 +290,7 @@ class Store:
         def rolled_back(_session: Session) -> None:
             uow.events.clear()
 
+        event.listen(session, "before_commit", before_commit)
         event.listen(session, "after_commit", committed, once=True)
         event.listen(session, "after_rollback", rolled_back, once=True)
 

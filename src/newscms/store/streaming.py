@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy import String, select, type_coerce
 
 from newscms.domain.article_ref import ArticleRef
 from newscms.domain.status import Status, effective_status
 from newscms.errors import ValidationError
 from newscms.store._base import MAX_PAGE, as_locale
 from newscms.store._errors import translate_errors
+from newscms.store._listing import seek_below
 from newscms.store.unit import UnitOfWork
 from newscms.utils.dates import ensure_aware
 
@@ -242,10 +243,7 @@ def stream_sitemap_entries(
             last = rows[-1]
             at, last_id = _moment(last[7]), _uuid(last[0])
             assert at is not None  # the column is NOT NULL
-            page = query.where(
-                a.c.listed_at <= at,
-                or_(a.c.listed_at < at, and_(a.c.listed_at == at, a.c.id < last_id)),
-            )
+            page = query.where(*seek_below(a.c.listed_at, a.c.id, at, last_id))
 
 
 def _sitemap_query(
@@ -259,6 +257,7 @@ def _sitemap_query(
     """
     conditions: list[ColumnElement[bool]] = []
     if public:
+        # The other half of "public" (listed_at <= now) bounds the first page (see above).
         conditions.append(a.c.is_public.is_(True))
     if locale is not None:
         conditions.append(a.c.locale == locale)

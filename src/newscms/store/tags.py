@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 
 from newscms.domain.tag import Tag, TagInput, TagName
 from newscms.errors import DuplicateError, NotFoundError, ValidationError
+from newscms.store import _write_path
 from newscms.store._base import Repository, as_kind, as_locale, as_uuid, expect
 from newscms.store._errors import translated
 from newscms.store.keys import tag_locale
@@ -141,7 +142,9 @@ class TagRepository(Repository):
     def set_name(self, tag_id: UUID | str, name: str, *, locale: str) -> Tag:
         """Give the tag ``name`` in ``locale``: a rename, or a new translation of the tag.
 
-        The previous slug in that locale keeps resolving to this tag.
+        The previous slug in that locale keeps resolving to this tag. Every article
+        carrying the tag is reindexed and announced (``updated``) in the same
+        transaction: searches find the new name at once.
 
         Raises:
             NotFoundError: no such tag.
@@ -154,6 +157,9 @@ class TagRepository(Repository):
         loc = tag_locale(checked.locale)
         slug = self.uow.settings.slugifier(checked.name, loc)
         ts, tn = self.t.tag_slugs, self.t.tag_names
+        current = tag.names.get(loc)
+        if current is not None and (current.name, current.slug) == (checked.name, slug):
+            return tag  # already so named: nothing to write, nothing to announce
         with self.uow.atomic():
             owner = self.conn.scalar(
                 select(ts.c.tag_id).where(
@@ -175,6 +181,7 @@ class TagRepository(Repository):
             )
             if changed.rowcount == 0:
                 self.conn.execute(insert(tn).values(tag_id=tag.id, locale=loc, **values))
+            _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [tag.id]))
         self.uow.cache.pop(_CACHE, None)
         return self.get(tag.id)
 
@@ -183,7 +190,8 @@ class TagRepository(Repository):
         """Fold tag ``source_id`` into ``into_id``: articles move over, old slugs resolve.
 
         An article carrying both keeps one, at the better of the two positions; names
-        the target lacks are taken from the source. The source tag is then deleted.
+        the target lacks are taken from the source. The source tag is then deleted, and
+        every article now carrying the target is reindexed and announced (``updated``).
 
         Raises:
             NotFoundError: either tag does not exist.
@@ -222,6 +230,7 @@ class TagRepository(Repository):
                         )
                     )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
+            _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [into.id]))
         self.forget_cached()
         return self.get(into.id)
 

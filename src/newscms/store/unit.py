@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from newscms.store._errors import is_retryable, retryable_error
 from newscms.store.articles import ArticleRepository
 from newscms.store.journal import Journal
 from newscms.store.related import RelatedRepository
@@ -18,10 +19,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, NestedTransaction
     from sqlalchemy.orm import Session
 
     from newscms.domain.workflow import ArticleEvent
+    from newscms.errors import RetryableError
     from newscms.store.cursor import CursorCodec
     from newscms.store.store import StoreSettings
 
@@ -36,7 +38,10 @@ class UnitOfWork:
     ``search`` (full-text search) and ``related`` (related-article suggestions).
     Each write method runs in a savepoint of its own, so a refused write leaves the
     transaction exactly as it was, even inside a host application's transaction.
-    ``actor`` is recorded as the author of every revision saved here.
+    A deadlock or serialization failure is different: the database has ended the
+    transaction, so the unit of work fails whole. Every later call raises the same
+    ``RetryableError`` and nothing of it commits. ``actor`` is recorded as the author
+    of every revision saved here.
     """
 
     def __init__(
@@ -49,7 +54,8 @@ class UnitOfWork:
         host_session: Session | Connection | None = None,
     ) -> None:
         self.settings = settings
-        self.connection = connection
+        self._connection = connection
+        self.failure: RetryableError | None = None
         self.cursors = cursors
         self.actor = actor
         self.host_session = host_session
@@ -67,9 +73,24 @@ class UnitOfWork:
         self.cache: dict[Any, Any] = {}
 
     @property
+    def connection(self) -> Connection:
+        """The transaction's connection; refused once the unit of work has failed."""
+        if self.failure is not None:
+            raise self.failure
+        return self._connection
+
+    @property
     def dialect(self) -> str:
         """The backend's name: ``sqlite``, ``postgresql``, ``mysql`` or ``mariadb``."""
-        return self.connection.dialect.name
+        return self._connection.dialect.name
+
+    def fail(self, error: BaseException) -> RetryableError:
+        """Mark the unit of work failed by ``error`` (a retryable conflict) for good."""
+        if self.failure is None:
+            self.failure = retryable_error(error)
+            self.events.clear()
+            self.cache.clear()
+        return self.failure
 
     def now(self) -> datetime:
         """The store clock's current moment (aware, UTC)."""
@@ -77,25 +98,68 @@ class UnitOfWork:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """Run a block in a savepoint: it all happens or none of it does."""
+        """Run a block in a savepoint: it all happens or none of it does.
+
+        A refusal (bad input, a duplicate, a stale version) rolls the savepoint back
+        and leaves the rest of the transaction usable; a retryable conflict fails the
+        whole unit of work instead (see the class).
+        """
         queued = len(self.events)
-        with self.connection.begin_nested():
-            try:
+        try:
+            with self._savepoint():
                 yield
-            except BaseException:
-                self.cache.clear()  # cached ids may name rows the rollback removed
-                del self.events[queued:]  # a rolled-back write announces nothing
-                raise
+        except BaseException:
+            self.cache.clear()  # cached ids may name rows the rollback removed
+            del self.events[queued:]  # a rolled-back write announces nothing
+            raise
 
     @contextmanager
     def retryable_insert(self) -> Iterator[None]:
         """A savepoint around an insert that may lose a race to a concurrent writer.
 
+        The caller catches the ``IntegrityError`` of a lost race and tries again.
         SQLite has a single writer and this transaction already holds the lock, so its
         checks cannot be overtaken and the savepoint is skipped there.
         """
         if self.dialect == "sqlite":
             yield
             return
-        with self.connection.begin_nested():
+        with self._savepoint():
             yield
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        savepoint = self.connection.begin_nested()
+        try:
+            yield
+        except BaseException as exc:
+            if is_retryable(exc):
+                self._raise_failed(exc)
+            self._roll_back(savepoint)
+            raise
+        try:
+            savepoint.commit()
+        except Exception as error:
+            if is_retryable(error):
+                self._raise_failed(error)
+            raise
+
+    def _raise_failed(self, error: BaseException) -> NoReturn:
+        """Fail the unit of work whole: the database has ended its transaction.
+
+        Its savepoints are gone with it (or, on PostgreSQL, useless), so none is rolled
+        back; the whole transaction is, when the unit of work ends.
+        """
+        failure = self.fail(error)
+        if failure is error:
+            raise failure
+        raise failure from error
+
+    def _roll_back(self, savepoint: NestedTransaction) -> None:
+        """Undo a savepoint; if the database already ended the transaction, fail whole."""
+        try:
+            savepoint.rollback()
+        except Exception as rollback_error:
+            # InnoDB rolls back the whole transaction on a deadlock, taking the savepoint
+            # with it (1305 SAVEPOINT does not exist): nothing of this unit survives.
+            self._raise_failed(rollback_error)

@@ -14,22 +14,18 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, or_, select
 
 from newscms.domain.article import ArticlePatch
-from newscms.domain.status import (
-    Status,
-    Transition,
-    check_transition,
-    effective_status,
-    is_public_status,
-    listed_at,
-)
+from newscms.domain.status import Status, Transition, check_transition, effective_status
 from newscms.domain.workflow import EventKind
-from newscms.errors import PreviewTokenError, ValidationError, WorkflowError
+from newscms.errors import NotFoundError, PreviewTokenError, ValidationError, WorkflowError
+from newscms.store import _write_path
 from newscms.store._base import Repository, as_uuid, as_version, expect
 from newscms.store._errors import translated
-from newscms.store.article_rows import check_version, load_row, sync_listing, write_columns
+from newscms.store._patches import patch_change
+from newscms.store._write_path import Change
 from newscms.utils.tokens import make_preview_token, read_preview_token
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from uuid import UUID
 
     from sqlalchemy import Row
@@ -131,42 +127,17 @@ class WorkflowRepository(Repository):
         article_id: UUID | str,
         action: Transition,
         expected_version: int | None,
-        values: Any,
+        values: Callable[[Row[Any]], dict[str, Any]],
     ) -> Article:
         article_id = as_uuid(article_id, "article_id")
         expected_version = as_version(expected_version)
-        with self.uow.atomic():
-            row = load_row(self.uow, article_id)
-            check_version(self.uow, row, expected_version)
-            now = self.uow.now()
-            current = effective_status(Status(row.status), row.published_at, now)
-            target = check_transition(action, current)
-            changes: dict[str, Any] = {"status": target.value, **values(row)}
-            article = self._write(row, changes, action=action.value, event=_EVENTS[action])
-        return article
 
-    def _write(
-        self, row: Row[Any], changes: dict[str, Any], *, action: str, event: EventKind
-    ) -> Article:
-        """Write a status change with its derived columns, journal it, return the article."""
-        status = Status(changes.get("status", row.status))
-        published_at = changes.get("published_at", row.published_at)
-        embargoed_until = changes.get("embargoed_until", row.embargoed_until)
-        changes["is_public"] = is_public_status(status)
-        changes.setdefault(
-            "listed_at", listed_at(status, published_at, row.created_at, embargoed_until)
-        )
-        changed = sorted(
-            key
-            for key, value in changes.items()
-            if key not in ("is_public", "listed_at", "first_published_at")
-            and getattr(row, key) != value
-        )
-        write_columns(self.uow, row, changes)
-        sync_listing(self.uow, row.id)
-        article = self.uow.articles.get(row.id)
-        self.uow.journal.record(article, action=action, changed=changed, events=[event])
-        return article
+        def decide(row: Row[Any]) -> Change:
+            current = effective_status(Status(row.status), row.published_at, self.uow.now())
+            target = check_transition(action, current)
+            return _transition(row, {"status": target.value, **values(row)}, _EVENTS[action])
+
+        return _write_path.save(self.uow, article_id, expected_version, decide, action=action.value)
 
     # -- scheduled work -----------------------------------------------------------------
 
@@ -174,18 +145,25 @@ class WorkflowRepository(Repository):
     def publish_due(self) -> tuple[Article, ...]:
         """Record every due transition: scheduled articles due, and embargoes lifted.
 
-        Each gets a revision and a ``published`` event, exactly once: a second run, or
-        another worker running at the same time, finds nothing left to do (rows being
-        processed elsewhere are skipped, not waited for).
+        Each is announced with one ``published`` event (carrying the embargo that
+        lifted), exactly once: a second run, or another worker running at the same
+        time, finds nothing left to do (rows being processed elsewhere are skipped, not
+        waited for), and neither does a run after a save that already announced it.
         """
         a = self.t.articles
         now = self.uow.now()
         query = (
-            select(a)
+            select(a.c.id, a.c.status)
             .where(
                 or_(
-                    and_(a.c.status == Status.SCHEDULED.value, a.c.published_at <= now),
-                    and_(a.c.status == Status.PUBLISHED.value, a.c.embargoed_until <= now),
+                    and_(a.c.status == Status.SCHEDULED.value, a.c.listed_at <= now),
+                    # Published but held back at its last write, and no longer.
+                    and_(
+                        a.c.status == Status.PUBLISHED.value,
+                        a.c.embargoed_until.is_not(None),
+                        a.c.listed_at <= now,
+                        a.c.listed_at > a.c.updated_at,
+                    ),
                 )
             )
             .order_by(a.c.listed_at, a.c.id)
@@ -193,20 +171,9 @@ class WorkflowRepository(Repository):
         if self.uow.dialect != "sqlite":
             query = query.with_for_update(skip_locked=True)
         done = []
-        for row in self.conn.execute(query).all():
-            with self.uow.atomic():
-                if row.status == Status.SCHEDULED.value:
-                    changes: dict[str, Any] = {
-                        "status": Status.PUBLISHED.value,
-                        "first_published_at": row.first_published_at or row.published_at,
-                    }
-                    action = "publish"
-                else:
-                    # The embargo is over: keep the article where it sorts now, forget the
-                    # embargo (its revision remembers it), and announce the article.
-                    changes = {"embargoed_until": None, "listed_at": row.listed_at}
-                    action = "lift_embargo"
-                done.append(self._write(row, changes, action=action, event=EventKind.PUBLISHED))
+        for article_id, status in self.conn.execute(query).all():
+            action = "publish" if status == Status.SCHEDULED.value else "lift_embargo"
+            done.append(_write_path.save(self.uow, article_id, None, _due_change, action=action))
         return tuple(done)
 
     # -- corrections --------------------------------------------------------------------
@@ -233,15 +200,19 @@ class WorkflowRepository(Repository):
                 "a correction keeps the original publication date", field="published_at"
             )
         article_id = as_uuid(article_id, "article_id")
-        row = load_row(self.uow, article_id)
-        status = effective_status(Status(row.status), row.published_at, self.uow.now())
-        if status is not Status.PUBLISHED:
-            raise WorkflowError(
-                f"only published articles are corrected; this one is {status.value} "
-                "(edit it with update)"
-            )
-        return self.uow.articles.apply(
-            article_id, patch, action="correct", correction=" ".join(note.split())
+        note = " ".join(note.split())
+
+        def decide(row: Row[Any]) -> Change | None:
+            status = effective_status(Status(row.status), row.published_at, self.uow.now())
+            if status is not Status.PUBLISHED:
+                raise WorkflowError(
+                    f"only published articles are corrected; this one is {status.value} "
+                    "(edit it with update)"
+                )
+            return patch_change(self.uow, row, patch, correction=note)
+
+        return _write_path.save(
+            self.uow, article_id, patch.expected_version, decide, action="correct"
         )
 
     # -- previews -----------------------------------------------------------------------
@@ -262,7 +233,9 @@ class WorkflowRepository(Repository):
         article_id = as_uuid(article_id, "article_id")
         if not isinstance(ttl, timedelta) or not timedelta(0) < ttl <= _MAX_PREVIEW_TTL:
             raise ValidationError("must be a positive timedelta of at most 30 days", field="ttl")
-        load_row(self.uow, article_id)
+        a = self.t.articles
+        if self.conn.scalar(select(a.c.id).where(a.c.id == article_id)) is None:
+            raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
         return make_preview_token(article_id, secret=secret, expires_at=self.uow.now() + ttl)
 
     @translated
@@ -283,3 +256,21 @@ class WorkflowRepository(Repository):
         if article_id is not None and as_uuid(article_id, "article_id") != granted:
             raise PreviewTokenError("this preview token is for another article")
         return self.uow.articles.get(granted)
+
+
+def _transition(row: Row[Any], columns: dict[str, Any], event: EventKind) -> Change:
+    """The write path's change for a status move (the listing columns follow from it)."""
+    changed = sorted(key for key, value in columns.items() if getattr(row, key) != value)
+    fields = [name for name in changed if name != "first_published_at"]
+    return Change(columns=columns, fields=fields, events=[event])
+
+
+def _due_change(row: Row[Any]) -> Change:
+    """What ``publish_due`` records for a due row: the status it has come to, if any."""
+    columns: dict[str, Any] = {}
+    if row.status == Status.SCHEDULED.value:
+        columns = {
+            "status": Status.PUBLISHED.value,
+            "first_published_at": row.first_published_at or row.published_at,
+        }
+    return _transition(row, columns, EventKind.PUBLISHED)

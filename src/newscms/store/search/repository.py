@@ -19,9 +19,7 @@ finds what it saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
@@ -34,7 +32,6 @@ from sqlalchemy import (
     case,
     delete,
     exists,
-    false,
     func,
     or_,
     select,
@@ -42,10 +39,15 @@ from sqlalchemy import (
 
 from newscms.domain.page import Page
 from newscms.domain.search_hit import SearchHit
-from newscms.domain.status import Status
-from newscms.errors import InvalidCursorError, SchemaError, ValidationError
+from newscms.errors import SchemaError, ValidationError
 from newscms.store._base import Repository, as_locale, as_uuid, check_limit, expect
 from newscms.store._errors import translate_errors, translated
+from newscms.store._listing import (
+    article_filter,
+    decode_position,
+    encode_position,
+    status_conditions,
+)
 from newscms.store.cursor import query_fingerprint
 from newscms.store.loading import loader_for
 from newscms.store.search.documents import prepare, upsert_documents
@@ -59,12 +61,15 @@ from newscms.store.types import UTCDateTime
 if TYPE_CHECKING:
     import builtins
     from collections.abc import Iterable, Sequence
+    from datetime import datetime
+    from uuid import UUID
 
     from sqlalchemy import Row, Select
     from sqlalchemy.sql import ColumnElement
 
     from newscms.domain.article import Article
-    from newscms.store.articles import ArticleFilter
+    from newscms.domain.status import Status
+    from newscms.store._listing import ArticleFilter
     from newscms.store.cursor import CursorCodec
     from newscms.store.search.engine import Match, SearchEngine
     from newscms.store.search.query import SearchQuery
@@ -136,7 +141,7 @@ class SearchRepository(Repository):
                 has not been built yet (run ``newscms reindex``).
         """
         parsed = parse_query(query)
-        filters = self.uow.articles._filter(
+        filters = article_filter(
             locale=locale,
             status=status,
             public=public,
@@ -148,9 +153,10 @@ class SearchRepository(Repository):
         )
         check_limit(limit)
         self._require_index()
-        shown = tuple(str(getattr(filters, name)) for name in filters.__slots__)
-        scope = query_fingerprint("search", parsed.key(), *shown)
-        after = self._decode(cursor, scope) if cursor is not None else None
+        scope = query_fingerprint("search", parsed.key(), *filters.values())
+        after = None
+        if cursor is not None:
+            after = decode_position(self.uow.cursors, cursor, scope, ranked=True)
         now = self.uow.now()
         pending = self._pending() if self._engine.indexes_at_commit else set()
         statement, values = self._statement(parsed, filters, after, now, hide=bool(pending))
@@ -177,22 +183,10 @@ class SearchRepository(Repository):
         next_cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
-            next_cursor = self.uow.cursors.encode(
-                [last.search_rank, last.listed_at.isoformat(), last.id.hex], scope
+            next_cursor = encode_position(
+                self.uow.cursors, scope, last.search_rank, last.listed_at, last.id
             )
         return Page[SearchHit].model_construct(items=hits, next_cursor=next_cursor)
-
-    def _decode(self, cursor: str, scope: str) -> tuple[int, datetime, UUID]:
-        values = self.uow.cursors.decode(cursor, scope)
-        try:
-            rank, moment, ident = values
-            if not isinstance(rank, int) or isinstance(rank, bool):
-                raise TypeError(rank)
-            return rank, datetime.fromisoformat(str(moment)), UUID(hex=str(ident))
-        except (ValueError, TypeError):
-            raise InvalidCursorError(
-                "the cursor's position is unreadable", field="cursor"
-            ) from None
 
     def _statement(
         self,
@@ -275,16 +269,13 @@ class SearchRepository(Repository):
     def _conditions(self, f: ArticleFilter) -> builtins.list[ColumnElement[bool]]:
         """The listing filters on the index's copy of the article's columns, as parameters."""
         d, at = self.t.search_documents, self.t.article_tags
-        now = bindparam("now", type_=UTCDateTime())
-        conditions: builtins.list[ColumnElement[bool]] = []
-        if f.public or f.status is Status.PUBLISHED:
-            conditions += [d.c.is_public.is_(True), d.c.listed_at <= now]
-        if f.status is Status.SCHEDULED:
-            conditions += [d.c.status == Status.SCHEDULED.value, d.c.listed_at > now]
-        elif f.status in (Status.DRAFT, Status.ARCHIVED):
-            conditions.append(d.c.status == f.status.value)
-        if f.status is not None and f.status is not Status.PUBLISHED and f.public:
-            conditions.append(false())  # nothing private is public
+        conditions = status_conditions(
+            f,
+            is_public=d.c.is_public,
+            listed=d.c.listed_at,
+            status=d.c.status,
+            now=bindparam("now", type_=UTCDateTime()),
+        )
         if f.locale is not None:
             conditions.append(d.c.locale == bindparam("locale", type_=String()))
         if f.published_after is not None:

@@ -1,0 +1,154 @@
+"""What an ``ArticlePatch`` changes in a stored article, decided before anything is written.
+
+Updates, corrections, restores and import re-syncs all describe their change as a
+patch; this turns one into the write path's ``Change`` (or ``None`` when it changes
+nothing stored), with the derived columns and the re-slug rule in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from newscms.domain.status import Status
+from newscms.domain.workflow import EventKind
+from newscms.errors import ValidationError
+from newscms.store import _slugs
+from newscms.store._write_path import Change, new_correction
+from newscms.store.creation import byline_json
+from newscms.store.keys import source_key, title_key, url_key
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from uuid import UUID
+
+    from sqlalchemy import Row
+
+    from newscms.domain.article import ArticlePatch
+    from newscms.store.unit import UnitOfWork
+
+__all__ = ["patch_change"]
+
+# Article columns and the article field each one belongs to, for the revision log.
+_COLUMN_FIELDS = {
+    "dateline_place": "dateline",
+    "dateline_source": "dateline",
+    "source_format": "source",
+    "source_locator": "source",
+    "source_key": "source",
+}
+_DERIVED_COLUMNS = frozenset({"title_key", "url_key", "listed_at", "is_public", "corrections"})
+
+
+def patch_change(
+    uow: UnitOfWork, row: Row[Any], patch: ArticlePatch, *, correction: str | None = None
+) -> Change | None:
+    """The change ``patch`` makes to the article in ``row``; ``None`` when it changes nothing.
+
+    With ``correction``, the change is also entered in the article's public correction
+    log with that note, and announced as ``corrected`` instead of ``updated``.
+    """
+    columns = _column_changes(row, patch)
+    slug = _slug_change(uow, row, patch)
+    tag_ids = _tag_change(uow, row, patch)
+    fields = _changed_fields(columns, tags=tag_ids is not None, slug=slug is not None)
+    if not fields:
+        return None
+    if correction is not None:
+        columns["corrections"] = [
+            *(row.corrections or []),
+            new_correction(uow.now(), correction, fields, row.version + 1),
+        ]
+    return Change(
+        columns=columns,
+        fields=fields,
+        events=[EventKind.CORRECTED if correction is not None else EventKind.UPDATED],
+        slug=slug,
+        tag_ids=tag_ids,
+        byline=patch.byline if "byline" in columns else None,
+    )
+
+
+def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
+    """The article columns ``patch`` changes, with their lookup keys kept consistent."""
+    wanted: dict[str, Any] = {}
+    given = patch.changes()
+    for name in ("headline", "subheadline", "summary", "body", "canonical_url"):
+        if name in given:
+            wanted[name] = given[name]
+    if "byline" in given:
+        wanted["byline"] = byline_json(patch.byline or ())
+    if "dateline" in given:
+        wanted["dateline_place"] = patch.dateline.place if patch.dateline else None
+        wanted["dateline_source"] = patch.dateline.source if patch.dateline else None
+    if "source" in given:
+        src = patch.source
+        wanted["source_format"] = src.format if src else None
+        wanted["source_locator"] = src.locator if src else None
+        wanted["source_key"] = source_key(src.format, src.locator) if src else None
+    if "date_provenance" in given:
+        wanted["date_provenance"] = (
+            patch.date_provenance.model_dump() if patch.date_provenance else None
+        )
+    if "headline" in wanted:
+        wanted["title_key"] = title_key(wanted["headline"])
+    if "canonical_url" in wanted:
+        wanted["url_key"] = url_key(wanted["canonical_url"]) if wanted["canonical_url"] else None
+    if "published_at" in given:
+        if given["published_at"] is None and row.status != Status.DRAFT.value:
+            raise ValidationError(
+                f"a {row.status} article needs a publication time", field="published_at"
+            )
+        wanted["published_at"] = given["published_at"]
+    if "embargoed_until" in given:
+        wanted["embargoed_until"] = given["embargoed_until"]
+    return {key: value for key, value in wanted.items() if getattr(row, key) != value}
+
+
+def _slug_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> str | None:
+    """The slug the article moves to, or ``None`` when it keeps its own.
+
+    An explicit slug is taken as given; a draft that was never published follows its
+    headline; ``regenerate_slug`` asks for the headline's slug at any time.
+    """
+    if patch.slug is not None:
+        return patch.slug if patch.slug != row.slug else None
+    headline_changed = patch.headline is not None and patch.headline != row.headline
+    never_published = row.first_published_at is None and row.status == Status.DRAFT.value
+    if patch.regenerate_slug or (headline_changed and never_published):
+        base = _slugs.derive_slug(uow, patch.headline or row.headline, row.locale)
+        # "x-2" already says "x" when it was numbered from "x", but "top-10" derived
+        # from "Top 10" does not say "Top": compare with the old headline's slug too.
+        numbered = _slugs.strip_number(row.slug) == base
+        if base == row.slug or (
+            numbered and _slugs.derive_slug(uow, row.headline, row.locale) == base
+        ):
+            return None  # the slug already says this headline
+        return _slugs.free_slug(uow, row.locale, base, row.id)
+    return None
+
+
+def _tag_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> list[UUID] | None:
+    """The tag ids ``patch`` gives the article, or ``None`` when its tags stay as they are."""
+    if patch.tags is None:
+        return None
+    tag_ids = uow.tags.resolve(patch.tags, locale=row.locale)
+    at = uow.settings.tables.article_tags
+    current = uow.connection.scalars(
+        at.select()
+        .with_only_columns(at.c.tag_id)
+        .where(at.c.article_id == row.id)
+        .order_by(at.c.position)
+    ).all()
+    return None if list(current) == tag_ids else tag_ids
+
+
+def _changed_fields(changes: dict[str, Any], *, tags: bool, slug: bool) -> Sequence[str]:
+    """The article fields a set of column changes touches, for the revision log."""
+    fields = [
+        _COLUMN_FIELDS.get(column, column) for column in changes if column not in _DERIVED_COLUMNS
+    ]
+    if tags:
+        fields.append("tags")
+    if slug:
+        fields.append("slug")
+    return sorted(set(fields))
