@@ -24,10 +24,11 @@ Changes that reach articles from elsewhere (a tag renamed or merged) go through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.domain.workflow import EventKind
@@ -41,9 +42,10 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from sqlalchemy import Row
+    from sqlalchemy import Row, Select
 
     from newscms.domain.article import Article, ArticleDraft, Person
+    from newscms.store.tables import Tables
     from newscms.store.unit import UnitOfWork
 
 __all__ = [
@@ -204,7 +206,7 @@ def _write(uow: UnitOfWork, row: Row[Any], change: Change, action: str) -> Artic
         article, action=action, changed=change.fields, events=events, old_slug=row.slug
     )
     if _SHOWN_BY_OTHERS & columns.keys() or change.slug is not None:
-        touch(uow, _sources_showing(uow, [row.id]), reindex=False)
+        touch(uow, _sources_showing(uow, row.id), reindex=False)
     return article
 
 
@@ -319,11 +321,11 @@ def delete_article(uow: UnitOfWork, article_id: UUID, expected_version: int | No
     with uow.atomic():
         row = lock_row(uow, article_id)
         check_version(uow, row, expected_version)
-        showing = _sources_showing(uow, [row.id])
+        showing = _sources_showing(uow, row.id)
         uow.relations.unresolve_incoming(row)
         uow.journal.deleted(row)
         uow.connection.execute(delete(a).where(a.c.id == article_id))
-        touch(uow, [i for i in showing if i != row.id], reindex=False)
+        touch(uow, showing, reindex=False)
 
 
 # -- changes that reach articles from elsewhere -------------------------------------------------
@@ -334,16 +336,19 @@ def touch(uow: UnitOfWork, article_ids: Iterable[UUID], *, reindex: bool = True)
 
     A tag renamed or merged, a related article edited or deleted: the articles showing
     it keep their version, but their fingerprint moves, each gets an ``updated`` event
-    and (with ``reindex``) a fresh search document. Returns how many were touched.
+    and (with ``reindex``, for what their search document holds) a fresh search
+    document. Returns how many were touched.
     """
     ids = list(dict.fromkeys(article_ids))
     a = uow.settings.tables.articles
     for start in range(0, len(ids), _TOUCH_BATCH):
         chunk = ids[start : start + _TOUCH_BATCH]
-        articles = uow.articles.load_where(a.c.id.in_(chunk))
         if reindex:
-            uow.search.index(articles)
-        uow.journal.announce(articles, EventKind.UPDATED)
+            uow.search.index(uow.articles.load_where(a.c.id.in_(chunk)))
+        rows = uow.connection.execute(
+            _statements(uow.settings.tables).announced, {"ids": chunk}
+        ).all()
+        uow.journal.announce(rows, EventKind.UPDATED)
     return len(ids)
 
 
@@ -357,17 +362,33 @@ def articles_tagged(uow: UnitOfWork, tag_ids: Iterable[UUID]) -> list[UUID]:
     )
 
 
-def _sources_showing(uow: UnitOfWork, article_ids: Sequence[UUID]) -> list[UUID]:
-    """The articles whose relations point at any of ``article_ids``."""
-    r = uow.settings.tables.relations
-    return list(
-        dict.fromkeys(
-            uow.connection.scalars(
-                select(r.c.source_id).where(
-                    r.c.target_id.in_(list(article_ids)), r.c.source_id.not_in(article_ids)
-                )
-            )
-        )
+def _sources_showing(uow: UnitOfWork, article_id: UUID) -> list[UUID]:
+    """The other articles whose relations point at ``article_id``."""
+    statement = _statements(uow.settings.tables).sources_showing
+    return list(dict.fromkeys(uow.connection.scalars(statement, {"id": article_id})))
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The write path's own reads, built once per set of tables.
+
+    Building a statement costs SQLAlchemy more than SQLite takes to run it.
+    """
+
+    sources_showing: Select[Any]
+    announced: Select[Any]
+
+
+@lru_cache(maxsize=32)
+def _statements(t: Tables) -> _Statements:
+    a, r = t.articles, t.relations
+    one = bindparam("id", type_=r.c.target_id.type)
+    names = ("id", "locale", "slug", "status", "published_at", "version", "embargoed_until")
+    return _Statements(
+        sources_showing=select(r.c.source_id).where(r.c.target_id == one, r.c.source_id != one),
+        announced=select(*(a.c[name] for name in names))
+        .where(a.c.id.in_(bindparam("ids", expanding=True, type_=a.c.id.type)))
+        .order_by(a.c.id),
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
-from newscms.domain.status import Status
+from newscms.domain.status import Status, effective_status
 from newscms.domain.workflow import ArticleEvent, EventKind
 from newscms.store.snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
 
@@ -148,13 +148,29 @@ class Journal:
             ]
         )
 
-    def announce(self, articles: Iterable[Article], kind: EventKind) -> None:
-        """Emit ``kind`` for articles changed from elsewhere (a tag, a related article).
+    def announce(self, rows: Iterable[Row[Any]], kind: EventKind) -> None:
+        """Emit ``kind`` for article rows changed from elsewhere (a tag, a related article).
 
         No revision: their own fields did not change, and neither did their version.
         """
         now = self.uow.now()
-        self.emit_many([_event(kind, article, at=now) for article in articles])
+        self.emit_many(
+            [
+                ArticleEvent.model_construct(
+                    kind=kind,
+                    article_id=row.id,
+                    locale=row.locale,
+                    slug=row.slug,
+                    old_slug=None,
+                    status=effective_status(Status(row.status), row.published_at, now),
+                    version=row.version,
+                    occurred_at=now,
+                    embargoed_until=row.embargoed_until,
+                    sequence=None,
+                )
+                for row in rows
+            ]
+        )
 
     def _keyframe(
         self, article_id: UUID, version: int, cache: dict[UUID, tuple[int, dict[str, Any]]]
