@@ -162,7 +162,9 @@ def test_an_embargoed_article_is_announced_once_when_the_embargo_lifts(store, cl
     with store.session() as uow:
         outbox = [
             row.kind
-            for row in uow.connection.execute(store.tables.events.select()).all()
+            for row in uow.connection.execute(
+                store.tables.events.select().order_by(store.tables.events.c.id)
+            ).all()
             if row.article_id == article.id
         ]
     assert outbox == ["created", "published"]
