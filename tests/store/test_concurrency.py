@@ -267,26 +267,23 @@ def test_a_failed_unit_of_work_refuses_more_work_and_never_commits(server_store)
     assert "After" not in headlines
 
 
-def test_store_run_retries_the_whole_unit_until_it_commits(server_store):
+def test_store_run_retries_the_whole_unit_until_it_commits(server_store, clock):
+    from datetime import timedelta
+
     ids = _two_articles(server_store)
     both_hold_one = threading.Barrier(2, timeout=30)
     attempts = [0, 0]
 
     def editor(index: int) -> int:
         mine, theirs = ids if index == 0 else ids[::-1]
+        at = clock.now + timedelta(hours=index + 1)
 
         def work(uow) -> int:
             attempts[index] += 1
-            for article_id in (mine, theirs):
-                current = uow.articles.get(article_id)
-                uow.articles.update(
-                    article_id,
-                    ArticlePatch(
-                        expected_version=current.version, body=current.body + f"<p>{index}</p>"
-                    ),
-                )
-                if attempts[index] == 1 and article_id == mine:
-                    both_hold_one.wait()
+            uow.workflow.schedule(mine, at)  # no expected version: saves queue on the row
+            if attempts[index] == 1:
+                both_hold_one.wait()
+            uow.workflow.schedule(theirs, at)
             return attempts[index]
 
         return server_store.run(work, retries=5)
@@ -295,11 +292,9 @@ def test_store_run_retries_the_whole_unit_until_it_commits(server_store):
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert sorted(results) == [1, 2]  # one won at once, the other after one retry
     with server_store.session(readonly=True) as uow:
-        for article_id in ids:
-            article = uow.articles.get(article_id)
-            assert article.version == 3
-            assert "<p>0</p>" in article.body
-            assert "<p>1</p>" in article.body
+        stored = [uow.articles.get(article_id) for article_id in ids]
+    assert [a.version for a in stored] == [3, 3]  # both units' saves, none lost
+    assert stored[0].published_at == stored[1].published_at  # the retried unit ran last
 
 
 def test_an_update_racing_a_delete_is_never_a_database_failure(server_store):
@@ -351,14 +346,23 @@ def test_status_changes_without_a_version_queue_on_every_backend(server_store, a
         assert isinstance(result, int | WorkflowError), results
 
 
-def test_sixteen_writers_of_one_headline_all_get_a_slug(server_store):
+def test_sixteen_writers_of_one_headline_all_get_a_slug(server_store, backend):
+    """Every writer gets the next free number; none gives up (it did at 4.5-21%).
+
+    On PostgreSQL no unit of work even needs a retry. InnoDB keeps the gap locks of a
+    lost duplicate-key check until commit, so writers numbering one slug can deadlock
+    there: that is a ``RetryableError``, and ``store.run`` runs the unit again.
+    """
     workers = 16
+    attempts: list[int] = []
 
     def create(index: int) -> str:
-        with server_store.session() as uow:
-            return uow.articles.create(
-                ArticleDraft(locale="en", headline="Typhoon hits Manila", tags=["Typhoon"])
-            ).slug
+        def work(uow) -> str:
+            attempts.append(index)
+            draft = ArticleDraft(locale="en", headline="Typhoon hits Manila", tags=["Typhoon"])
+            return uow.articles.create(draft).slug
+
+        return server_store.run(work, retries=20)
 
     results = race(workers, create)
     errors = [r for r in results if isinstance(r, BaseException)]
@@ -366,3 +370,5 @@ def test_sixteen_writers_of_one_headline_all_get_a_slug(server_store):
     assert set(results) == {"typhoon-hits-manila"} | {
         f"typhoon-hits-manila-{n}" for n in range(2, workers + 1)
     }
+    if backend == "postgresql":
+        assert len(attempts) == workers

@@ -97,7 +97,7 @@ def insert_with_slug(uow: UnitOfWork, values: dict[str, Any], explicit: str | No
         slug = (
             base
             if explicit
-            else free_slug(uow, locale, base, values["id"], locked=attempt > 0, reserved=lost)
+            else free_slug(uow, locale, base, values["id"], reserved=lost)
         )
         try:
             with uow.retryable_insert():
