@@ -48,7 +48,7 @@ def patch_change(
     log with that note, and announced as ``corrected`` instead of ``updated``.
     """
     columns = _column_changes(row, patch)
-    slug = _slug_change(uow, row, patch)
+    slug, slug_base = _slug_change(uow, row, patch)
     tag_ids = _tag_change(uow, row, patch)
     fields = _changed_fields(columns, tags=tag_ids is not None, slug=slug is not None)
     if not fields:
@@ -63,6 +63,7 @@ def patch_change(
         fields=fields,
         events=[EventKind.CORRECTED if correction is not None else EventKind.UPDATED],
         slug=slug,
+        slug_base=slug_base,
         tag_ids=tag_ids,
         byline=patch.byline if "byline" in columns else None,
     )
@@ -104,14 +105,16 @@ def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
     return {key: value for key, value in wanted.items() if getattr(row, key) != value}
 
 
-def _slug_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> str | None:
-    """The slug the article moves to, or ``None`` when it keeps its own.
+def _slug_change(
+    uow: UnitOfWork, row: Row[Any], patch: ArticlePatch
+) -> tuple[str | None, str | None]:
+    """The slug the article moves to (``None``: it keeps its own) and its derived base.
 
-    An explicit slug is taken as given; a draft that was never published follows its
-    headline; ``regenerate_slug`` asks for the headline's slug at any time.
+    An explicit slug is taken as given (no base); a draft that was never published
+    follows its headline; ``regenerate_slug`` asks for the headline's slug at any time.
     """
     if patch.slug is not None:
-        return patch.slug if patch.slug != row.slug else None
+        return (patch.slug if patch.slug != row.slug else None), None
     headline_changed = patch.headline is not None and patch.headline != row.headline
     never_published = row.first_published_at is None and row.status == Status.DRAFT.value
     if patch.regenerate_slug or (headline_changed and never_published):
@@ -122,9 +125,9 @@ def _slug_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> str | N
         if base == row.slug or (
             numbered and _slugs.derive_slug(uow, row.headline, row.locale) == base
         ):
-            return None  # the slug already says this headline
-        return _slugs.free_slug(uow, row.locale, base, row.id)
-    return None
+            return None, None  # the slug already says this headline
+        return _slugs.free_slug(uow, row.locale, base, row.id), base
+    return None, None
 
 
 def _tag_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> list[UUID] | None:

@@ -19,7 +19,7 @@ from newscms.domain.article import SLUG_MAX
 from newscms.errors import DuplicateError
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection
     from uuid import UUID
 
     from newscms.store.unit import UnitOfWork
@@ -49,21 +49,19 @@ def free_slug(
     base: str,
     article_id: UUID,
     *,
-    locked: bool = False,
     reserved: Collection[str] = (),
 ) -> str:
     """``base``, or ``base-2``, ``base-3``…: the first that no other article has or had.
 
-    ``reserved`` slugs count as taken too (a batch's earlier articles, or slugs this
-    writer just lost a race for). ``locked`` reads the latest commit, not the snapshot.
+    ``reserved`` slugs count as taken too: a batch's earlier articles, or the slugs this
+    writer lost a race for (their winner may not have committed, or this transaction's
+    snapshot may predate it, so a read would offer them again).
     """
     s = uow.settings.tables.article_slugs
     # "base" and every "base-…" in one index range ("." follows "-"), not a LIKE scan.
     query = select(s.c.slug, s.c.article_id).where(
         s.c.locale == locale, s.c.slug >= base, s.c.slug < f"{base}."
     )
-    if locked:
-        query = query.with_for_update(read=True)
     taken = {t for t in reserved if t == base or t.startswith(f"{base}-")}
     for slug, owner in uow.connection.execute(query):
         if slug != base and not slug.startswith(f"{base}-"):
@@ -90,31 +88,48 @@ def insert_with_slug(uow: UnitOfWork, values: dict[str, Any], explicit: str | No
     Raises:
         DuplicateError: the ``explicit`` slug is taken.
     """
-    locale = values["locale"]
-    base = explicit or derive_slug(uow, values["headline"], locale)
+    locale, article_id = values["locale"], values["id"]
+    articles = uow.settings.tables.articles
+    base = None if explicit else derive_slug(uow, values["headline"], locale)
+
+    def write(slug: str) -> None:
+        uow.connection.execute(insert(articles).values(slug=slug, **values))
+        claim_slug(uow, locale, slug, article_id)
+
+    first = explicit or free_slug(uow, locale, base or "", article_id)
+    values["slug"] = _take_first_free(
+        uow, first, locale=locale, base=base, article_id=article_id, write=write
+    )
+    return str(values["slug"])
+
+
+def _take_first_free(
+    uow: UnitOfWork,
+    slug: str,
+    *,
+    locale: str,
+    base: str | None,
+    article_id: UUID,
+    write: Callable[[str], None],
+) -> str:
+    """``write(slug)``; after each race lost to a concurrent writer, the next free number.
+
+    Without a ``base`` (a slug the caller chose) a lost race is a ``DuplicateError``.
+    """
     lost: set[str] = set()
-    for attempt in range(_SLUG_ATTEMPTS):
-        slug = (
-            base
-            if explicit
-            else free_slug(uow, locale, base, values["id"], reserved=lost)
-        )
+    for _attempt in range(_SLUG_ATTEMPTS):
         try:
             with uow.retryable_insert():
-                uow.connection.execute(
-                    insert(uow.settings.tables.articles).values(slug=slug, **values)
-                )
-                claim_slug(uow, locale, slug, values["id"])
+                write(slug)
         except sa_exc.IntegrityError:
-            if explicit:
+            if base is None:
                 raise DuplicateError(
                     f"the slug {slug!r} is already used in {locale}; choose another"
                 ) from None
-            # A concurrent writer took it; it may not have committed yet, so the next
-            # read might not show it: remember it ourselves.
+            # The winner may not have committed yet, so a read would not show it.
             lost.add(slug)
+            slug = free_slug(uow, locale, base, article_id, reserved=lost)
             continue
-        values["slug"] = slug
         return slug
     raise DuplicateError(
         f"could not allocate a free slug for {base!r} in {locale}: {_SLUG_ATTEMPTS} "
@@ -136,18 +151,23 @@ def claim_slug(uow: UnitOfWork, locale: str, slug: str, article_id: UUID) -> Non
         raise DuplicateError(f"the slug {slug!r} is already used in {locale}")
 
 
-def reslug(uow: UnitOfWork, article_id: UUID, locale: str, slug: str) -> None:
+def reslug(
+    uow: UnitOfWork, article_id: UUID, locale: str, slug: str, *, base: str | None = None
+) -> str:
     """Move a stored article to ``slug``; its former slugs keep resolving to it.
 
+    With ``base`` (a slug derived from the headline, not one the caller chose), a race
+    lost to a concurrent writer moves on to the next free number. Returns the slug.
+
     Raises:
-        DuplicateError: another article has or had ``slug``.
+        DuplicateError: another article has or had the chosen ``slug``.
     """
-    a = uow.settings.tables.articles
-    try:
-        with uow.retryable_insert():
-            claim_slug(uow, locale, slug, article_id)
-            uow.connection.execute(update(a).where(a.c.id == article_id).values(slug=slug))
-    except sa_exc.IntegrityError:
-        raise DuplicateError(
-            f"the slug {slug!r} is already used in {locale}; choose another"
-        ) from None
+    articles = uow.settings.tables.articles
+
+    def write(chosen: str) -> None:
+        claim_slug(uow, locale, chosen, article_id)
+        uow.connection.execute(
+            update(articles).where(articles.c.id == article_id).values(slug=chosen)
+        )
+
+    return _take_first_free(uow, slug, locale=locale, base=base, article_id=article_id, write=write)

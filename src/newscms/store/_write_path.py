@@ -74,12 +74,15 @@ class Change:
     ``columns`` are the article columns to set (the listing columns are derived here),
     ``fields`` the article fields the revision names, ``events`` what the caller
     announces: ``published`` is judged by the write path (see ``_announcements``).
+    ``slug_base`` is set when ``slug`` was derived from the headline, so a lost race
+    for it moves on to the next free number.
     """
 
     columns: dict[str, Any]
     fields: Sequence[str]
     events: Sequence[EventKind]
     slug: str | None = None
+    slug_base: str | None = None
     tag_ids: Sequence[UUID] | None = None
     byline: Sequence[Person] | None = None
 
@@ -172,10 +175,11 @@ def _write(uow: UnitOfWork, row: Row[Any], change: Change, action: str) -> Artic
     conn, t, now = uow.connection, uow.settings.tables, uow.now()
     columns = _with_listing(row, change.columns)
     before: Mapping[str, Any] = dict(row._mapping)
-    after = {**before, **columns, "slug": change.slug or row.slug}
     _guarded_update(uow, row, columns, now)
+    slug = row.slug
     if change.slug is not None:
-        _slugs.reslug(uow, row.id, row.locale, change.slug)
+        slug = _slugs.reslug(uow, row.id, row.locale, change.slug, base=change.slug_base)
+    after = {**before, **columns, "slug": slug}
     if change.byline is not None:
         ap = t.article_people
         conn.execute(delete(ap).where(ap.c.article_id == row.id))
