@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import NoSuchModuleError
 
 from newscms.errors import MissingDependencyError, ValidationError
 
@@ -48,6 +49,12 @@ def create_engine(url: str | URL, **options: Any) -> Engine:
         options.setdefault("pool_pre_ping", True)
     try:
         engine = sa_create_engine(parsed, **options)
+    except NoSuchModuleError:
+        raise ValidationError(
+            f"not a database URL: no database backend is called {parsed.drivername!r} "
+            "(use sqlite:///file.db, postgresql://… or mysql://…)",
+            field="url",
+        ) from None
     except ModuleNotFoundError as exc:
         driver = parsed.get_driver_name()
         raise MissingDependencyError(

@@ -14,32 +14,42 @@ Two ways to hear about changes, for two needs:
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 
 from newscms.domain.workflow import ArticleEvent, EventKind
 from newscms.errors import StoreError, ValidationError
+from newscms.store._locks import LockBusy, busy_message, connection_lock, transaction_lock
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import datetime
 
-    from sqlalchemy import Connection
+    from sqlalchemy import Engine
 
     from newscms.store.unit import UnitOfWork
 
-__all__ = ["DrainResult", "EventBus", "EventHandler", "drain_events", "prune_events"]
+__all__ = [
+    "DRAIN_LOCK",
+    "DrainResult",
+    "EventBus",
+    "EventHandler",
+    "drain_events",
+    "drain_lock",
+    "prune_events",
+]
 
 logger = logging.getLogger("newscms.events")
 
 EventHandler = Callable[[ArticleEvent], None]
 """Receives one event; whatever it returns is ignored, whatever it raises is reported."""
 
-_DRAIN_LOCK = "newscms_events_drain"
+DRAIN_LOCK = "newscms_events_drain"
+_DRAIN_BUSY = busy_message("draining the event outbox")
 
 
 @dataclass
@@ -83,23 +93,20 @@ class EventBus:
 
 
 @contextmanager
-def _drain_lock(connection: Connection) -> Iterator[None]:
-    """One drainer at a time, so events of one article are never delivered out of order."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        key = zlib.crc32(_DRAIN_LOCK.encode())
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-        yield
-    elif dialect in ("mysql", "mariadb"):
-        got = connection.execute(text("SELECT GET_LOCK(:name, 60)"), {"name": _DRAIN_LOCK})
-        if got.scalar() != 1:
-            raise StoreError("another drainer has held the event lock for a minute; try later")
+def drain_lock(engine: Engine) -> Iterator[None]:
+    """One drainer at a time, so events of one article are never delivered out of order.
+
+    On MariaDB/MySQL the lock is held on a connection of its own from before the
+    drain's transaction begins until after it commits: the next drainer then sees
+    these deliveries as done. PostgreSQL's is taken inside the drain's transaction
+    (``drain_events``), and SQLite's write transaction is the lock.
+    """
+    with engine.connect() as connection:
         try:
-            yield
-        finally:
-            connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _DRAIN_LOCK})
-    else:
-        yield  # SQLite: the write transaction is the lock
+            with connection_lock(connection, DRAIN_LOCK, wait_seconds=60):
+                yield
+        except LockBusy as busy:
+            raise StoreError(_DRAIN_BUSY(busy)) from busy
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,8 @@ def drain_events(uow: UnitOfWork, deliver: EventHandler, *, limit: int = 1000) -
     """Deliver up to ``limit`` undelivered outbox events in order, marking each as delivered.
 
     Delivery stops at the first event ``deliver`` raises on; that event and the ones
-    after it stay undelivered for the next drain (at-least-once delivery).
+    after it stay undelivered for the next drain (at-least-once delivery). Run it under
+    ``drain_lock`` (``Store.drain_events`` does), so drainers take turns on every backend.
     """
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100_000:
         raise ValidationError("must be an integer from 1 to 100000", field="limit")
@@ -123,26 +131,27 @@ def drain_events(uow: UnitOfWork, deliver: EventHandler, *, limit: int = 1000) -
     conn = uow.connection
     delivered = 0
     error = None
-    with _drain_lock(conn):
-        rows = conn.execute(
-            select(ev.c.id, ev.c.payload)
-            .where(ev.c.delivered_at.is_(None))
-            .order_by(ev.c.id)
-            .limit(limit)
-        ).all()
-        for row in rows:
-            event = ArticleEvent.model_validate({**row.payload, "sequence": row.id})
-            try:
-                deliver(event)
-            except Exception as exc:
-                error = f"event {row.id} ({event.kind.value} of {event.article_id}): {exc}"
-                logger.warning("newscms outbox delivery stopped at %s", error)
-                break
-            conn.execute(update(ev).where(ev.c.id == row.id).values(delivered_at=uow.now()))
-            delivered += 1
-        remaining = conn.scalar(
-            select(func.count()).select_from(ev).where(ev.c.delivered_at.is_(None))
-        )
+    try:
+        transaction_lock(conn, DRAIN_LOCK)
+    except LockBusy as busy:
+        raise StoreError(_DRAIN_BUSY(busy)) from busy
+    rows = conn.execute(
+        select(ev.c.id, ev.c.payload)
+        .where(ev.c.delivered_at.is_(None))
+        .order_by(ev.c.id)
+        .limit(limit)
+    ).all()
+    for row in rows:
+        event = ArticleEvent.model_validate({**row.payload, "sequence": row.id})
+        try:
+            deliver(event)
+        except Exception as exc:
+            error = f"event {row.id} ({event.kind.value} of {event.article_id}): {exc}"
+            logger.warning("newscms outbox delivery stopped at %s", error)
+            break
+        conn.execute(update(ev).where(ev.c.id == row.id).values(delivered_at=uow.now()))
+        delivered += 1
+    remaining = conn.scalar(select(func.count()).select_from(ev).where(ev.c.delivered_at.is_(None)))
     return DrainResult(delivered=delivered, remaining=int(remaining or 0), error=error)
 
 

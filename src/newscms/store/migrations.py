@@ -4,13 +4,13 @@ Alembic is configured entirely in code: its scripts ship inside the wheel
 (``newscms/alembic``), the version table is ``<prefix>alembic_version`` so a host's own
 ``alembic_version`` is never touched, and ``logging.fileConfig`` is never called, so
 the host's logging stays as the host set it. Concurrent ``migrate()`` calls are
-serialised with a database lock (advisory lock, ``GET_LOCK``, or SQLite's write lock).
+serialised with a database lock held until the migration has committed (a transaction
+advisory lock, ``GET_LOCK`` on the connection, or SQLite's write lock), so the next
+runner reads the version the previous one wrote.
 """
 
 from __future__ import annotations
 
-import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,14 +21,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 
 from newscms.errors import MigrationError, NewsCMSError, SchemaError
 from newscms.store._errors import translate_errors
+from newscms.store._locks import LockBusy, busy_message, connection_lock, transaction_lock
 from newscms.store.search.schema import is_engine_specific
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from alembic.runtime.environment import EnvironmentContext
     from sqlalchemy import Connection, Engine
@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 _LOCK_NAME = "newscms_migrate"
+_LOCK_WAIT_SECONDS = 300
+_LOCK_BUSY = busy_message("migrating this database")
 
 
 def script_location() -> Path:
@@ -128,36 +130,30 @@ def _config(connection: Connection, tables: Tables) -> Config:
     return config
 
 
-@contextmanager
-def _migration_lock(connection: Connection) -> Iterator[None]:
-    """Serialise migrations across processes: only one runner alters the schema at a time."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        key = zlib.crc32(_LOCK_NAME.encode())
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-        yield
-    elif dialect in ("mysql", "mariadb"):
-        got = connection.execute(text("SELECT GET_LOCK(:name, 300)"), {"name": _LOCK_NAME})
-        if got.scalar() != 1:
-            raise MigrationError("another process has been migrating for 5 minutes; try later")
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": _LOCK_NAME})
-    else:
-        yield  # SQLite: the IMMEDIATE transaction already holds the only write lock
-
-
 def _run(engine: Engine, tables: Tables, action: Callable[[Config], None]) -> None:
     with translate_errors(), engine.connect() as plain:
         connection = plain.execution_options(newscms_sqlite_begin="IMMEDIATE")
-        with connection.begin(), _migration_lock(connection):
-            try:
-                action(_config(connection, tables))
-            except NewsCMSError:
-                raise
-            except Exception as exc:
-                raise MigrationError(f"migration failed: {exc}") from exc
+        try:
+            with (
+                connection_lock(
+                    connection, _LOCK_NAME, wait_seconds=_LOCK_WAIT_SECONDS, database=tables.schema
+                ),
+                connection.begin(),
+            ):
+                transaction_lock(connection, _LOCK_NAME)
+                _migrate_in(connection, tables, action)
+        except LockBusy as busy:
+            raise MigrationError(_LOCK_BUSY(busy)) from busy
+
+
+def _migrate_in(connection: Connection, tables: Tables, action: Callable[[Config], None]) -> None:
+    """Run an Alembic command on ``connection``; its failures become ``MigrationError``."""
+    try:
+        action(_config(connection, tables))
+    except NewsCMSError:
+        raise
+    except Exception as exc:
+        raise MigrationError(f"migration failed: {exc}") from exc
 
 
 def migrate(engine: Engine, tables: Tables, revision: str = "head") -> None:

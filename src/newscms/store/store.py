@@ -32,6 +32,7 @@ from newscms.store.events import (
     EventBus,
     EventHandler,
     drain_events,
+    drain_lock,
     prune_events,
 )
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
@@ -308,7 +309,7 @@ class Store:
 
     def drain_events(self, deliver: EventHandler, *, limit: int = 1000) -> DrainResult:
         """Deliver undelivered outbox events to ``deliver`` in order (at least once)."""
-        with self.session() as uow:
+        with translate_errors(), drain_lock(self.engine), self.session() as uow:
             return drain_events(uow, deliver, limit=limit)
 
     def prune_events(self, *, older_than: timedelta) -> int:
