@@ -21,13 +21,13 @@ Choices, for feed readers more than for the specs:
 from __future__ import annotations
 
 import itertools
-import re
 from email.utils import format_datetime
 from typing import IO, TYPE_CHECKING
 
 from lxml import etree
 
 from newscms.errors import ValidationError
+from newscms.formats._syndication import last_modified, xml_text
 from newscms.formats.site import to_uri
 
 if TYPE_CHECKING:
@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 
     from newscms.domain import Article
     from newscms.formats.site import Site
-    from newscms.formats.sitemaps import SitemapItem
 
+# ``last_modified`` and ``xml_text`` live in ``_syndication`` (sitemaps use them too) and
+# stay importable from here, where they were first published.
 __all__ = ["ATOM_NS", "GENERATOR", "last_modified", "write_atom", "write_rss", "xml_text"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -46,26 +47,6 @@ _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _XML_LANG = f"{{{_XML_NS}}}lang"
 GENERATOR = "newscms"
-
-# XML 1.0's Char production, negated: what may never appear in a document; plus the C1
-# controls XML discourages (section 2.2), which readers take for Windows-1252 quotes.
-_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-# Control characters that separate words (vertical tab, form feed, ...) become spaces.
-_CONTROL_SPACES = {
-    code: " " for code in range(0xA0) if chr(code).isspace() and code not in (0x09, 0x0A, 0x0D)
-}
-
-
-def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot carry or discourages (C1 controls).
-
-    Controls that separate words (vertical tab, form feed, ...) become spaces.
-    """
-    if text.isascii() and text.isprintable():  # the common case, and a fast one
-        return text
-    return _NOT_XML.sub("", text.translate(_CONTROL_SPACES))
 
 
 def write_rss(
@@ -278,13 +259,6 @@ def _leaf(
 
 def _lang(locale: str | None) -> dict[str, str]:
     return {_XML_LANG: locale} if locale else {}
-
-
-def last_modified(article: Article | SitemapItem) -> datetime:
-    """When an article last changed for readers: a scheduled one changes when it goes live."""
-    if article.published_at is not None and article.published_at > article.updated_at:
-        return article.published_at
-    return article.updated_at
 
 
 def _rfc822(value: datetime, site: Site) -> str:

@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 
 from newscms.domain import Status
 from newscms.errors import ValidationError
-from newscms.formats.feeds import last_modified, xml_text
+from newscms.formats._syndication import last_modified, xml_text
 from newscms.formats.site import Linkable, to_uri
 from newscms.utils.dates import ensure_aware
 from newscms.utils.locales import normalize_locale

@@ -41,29 +41,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
-from newscms.domain import ArticlePatch, RelationKind
+from newscms.domain import ArticlePatch
+from newscms.domain.resync import ResyncPlan, plan_resync
 from newscms.errors import ImportFailure, NewsCMSError, NotFoundError, SchemaError, ValidationError
 from newscms.importers import DEFAULT_OPTIONS, FORMATS, ImportOptions, parse
-from newscms.store.keys import tag_locale, title_key, url_key
-from newscms.store.relations import TITLE_MATCH_WINDOW
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-    from datetime import datetime
     from uuid import UUID
 
-    from newscms.domain import (
-        Article,
-        ArticleDraft,
-        ArticleRef,
-        PendingTarget,
-        Relation,
-        RelationDraft,
-        TagInput,
-        TagRef,
-    )
+    from newscms.domain import Article, ArticleDraft
     from newscms.store import Store, UnitOfWork
 
 __all__ = [
@@ -94,21 +81,8 @@ BINARY_FILE = "binary file"
 _SNIFF = 8192
 _WIDE_BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
-# Content a source carries; a re-import makes the stored article's equal to it.
-_CONTENT_FIELDS = (
-    "headline",
-    "subheadline",
-    "summary",
-    "body",
-    "byline",
-    "dateline",
-    "canonical_url",
-    "date_provenance",
-)
 # Changes after which the store resolves pending relations naming the article again.
 _MATCHED_FIELDS = frozenset({"headline", "canonical_url", "published_at", "slug"})
-# The relation kinds a source owns outright: the legacy "See also" list.
-_OWNED_KINDS = frozenset({RelationKind.SEE_ALSO.value})
 
 
 # -- what an import is made of ------------------------------------------------------------
@@ -604,10 +578,10 @@ class _Importer:
             # Every relation pointing at a new article was pending until this create.
             resolved += len(uow.relations.incoming(article.id))
             return "created", article, resolved
-        plan = _Plan.of(uow, stored, draft, self.store.settings.slugifier)
-        if plan.empty:
+        plan = self._resync(uow, stored, draft)
+        if plan is None:
             return "unchanged", stored, 0
-        return plan.apply(uow, stored)
+        return _apply(uow, stored, plan)
 
     def _plan(self, file: str, format: str, drafts: Sequence[ArticleDraft]) -> list[ImportItem]:
         items: list[ImportItem] = []
@@ -622,16 +596,22 @@ class _Importer:
                             )
                         )
                         continue
-                    plan = _Plan.of(uow, stored, draft, self.store.settings.slugifier)
+                    plan = self._resync(uow, stored, draft)
                 except SchemaError:
                     raise
                 except NewsCMSError as exc:
                     raise _DraftRefused(draft, exc) from None
-                outcome: Outcome = "unchanged" if plan.empty else "updated"
+                outcome: Outcome = "unchanged" if plan is None else "updated"
                 items.append(
                     _item(file, format, outcome, draft, article_id=stored.id, slug=stored.slug)
                 )
         return items
+
+    def _resync(self, uow: UnitOfWork, stored: Article, draft: ArticleDraft) -> ResyncPlan | None:
+        """What a re-import of ``draft`` changes on ``stored`` (reads only); None for nothing."""
+        return plan_resync(
+            stored, draft, slugifier=self.store.settings.slugifier, target_url=_TargetUrls(uow)
+        )
 
 
 def _item(
@@ -696,151 +676,34 @@ def _find(uow: UnitOfWork, draft: ArticleDraft) -> Article | None:
     return stored
 
 
-# -- re-imports: what differs, and making it equal ---------------------------------------
+# -- re-imports: making the stored article say what the source says ----------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What a re-import changes on a stored article.
-
-    Attributes:
-        changes: The patch's fields: those whose source value differs from the stored one.
-        kept: Source relation index -> the stored relation standing for it.
-        add: Source relations (with their index) the article does not have yet.
-        remove: Stored see-also relations the source no longer lists.
-        reorder: Whether the relations must be put in order: the source's first, in
-            the source's order, then the others in theirs.
-    """
-
-    changes: dict[str, Any]
-    kept: dict[int, UUID]
-    add: tuple[tuple[int, RelationDraft], ...]
-    remove: tuple[Relation, ...]
-    reorder: bool
-
-    @property
-    def empty(self) -> bool:
-        """True when the stored article already says what the source says."""
-        return not (self.changes or self.add or self.remove or self.reorder)
-
-    @classmethod
-    def of(
-        cls,
-        uow: UnitOfWork,
-        stored: Article,
-        draft: ArticleDraft,
-        slugifier: Callable[[str, str], str],
-    ) -> _Plan:
-        """Compare a stored article with a new draft of its source (reads only)."""
-        changes = _field_changes(stored, draft, slugifier)
-        targets = _TargetUrls(uow)
-        unclaimed = list(stored.relations)
-        kept: dict[int, UUID] = {}
-        add: list[tuple[int, RelationDraft]] = []
-        for index, wanted in enumerate(draft.relations):
-            match = next(
-                (r for r in unclaimed if r.kind == wanted.kind and _stands_for(r, wanted, targets)),
-                None,
-            )
-            if match is None:
-                add.append((index, wanted))
-            else:
-                unclaimed.remove(match)
-                kept[index] = match.id
-        remove = tuple(r for r in unclaimed if r.kind in _OWNED_KINDS)
-        index_of = {relation_id: index for index, relation_id in kept.items()}
-        # After the removals and with the additions last, the source's relations must
-        # come first, in the source's order, and the others after them, in theirs.
-        removed = {relation.id for relation in remove}
-        order = [index_of.get(r.id) for r in stored.relations if r.id not in removed]
-        order += [index for index, _ in add]
-        ranked = sorted(index for index in order if index is not None)
-        expected = [*ranked, *(None for index in order if index is None)]
-        return cls(changes, kept, tuple(add), remove, reorder=order != expected)
-
-    def apply(self, uow: UnitOfWork, stored: Article) -> tuple[Outcome, Article, int]:
-        """Write the plan; returns the outcome, the article and the relations it resolved."""
-        article, resolved = stored, 0
-        if self.changes:
-            watched = bool(_MATCHED_FIELDS & self.changes.keys())
-            before = len(uow.relations.incoming(stored.id)) if watched else 0
-            patch = ArticlePatch(expected_version=stored.version, **self.changes)
-            article = uow.articles.update(stored.id, patch)
-            if watched:
-                resolved += len(uow.relations.incoming(stored.id)) - before
-        for relation in self.remove:
-            uow.relations.remove(relation.id)
-        ids = dict(self.kept)
-        for index, wanted in self.add:
-            added = uow.relations.add(stored.id, wanted)
-            ids[index] = added.id
-            resolved += added.target is not None
-        if self.reorder:
-            owned = [ids[index] for index in sorted(ids)]
-            current = [relation.id for relation in uow.relations.outgoing(stored.id)]
-            uow.relations.reorder(stored.id, [*owned, *(i for i in current if i not in owned)])
-        # The store writes nothing for a patch that changes nothing it stores (a tag
-        # named by a former slug is the same tag): then the article is unchanged.
-        wrote = article.version != stored.version or bool(self.add or self.remove or self.reorder)
-        return ("updated" if wrote else "unchanged"), article, resolved
-
-
-def _field_changes(
-    stored: Article, draft: ArticleDraft, slugifier: Callable[[str, str], str]
-) -> dict[str, Any]:
-    """The patch fields whose source value differs from the stored article's."""
-    changes = {
-        name: getattr(draft, name)
-        for name in _CONTENT_FIELDS
-        if _plain(getattr(draft, name)) != _plain(getattr(stored, name))
-    }
-    # A source without a date or slug says nothing about them: the stored ones stay.
-    if draft.published_at is not None and draft.published_at != stored.published_at:
-        changes["published_at"] = draft.published_at
-    if draft.slug is not None and draft.slug != stored.slug:
-        changes["slug"] = draft.slug
-    if draft.source is not None and _plain(draft.source) != _plain(stored.source):
-        changes["source"] = draft.source
-    if not _same_tags(draft.tags, stored.tags, draft.locale, slugifier):
-        changes["tags"] = draft.tags
-    return changes
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with models as dicts, so equal content compares equal however it was built."""
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _same_tags(
-    wanted: Sequence[TagInput],
-    stored: Sequence[TagRef],
-    locale: str,
-    slugifier: Callable[[str, str], str],
-) -> bool:
-    """Whether the draft's tags are the stored ones, in order, as the store would look them up.
-
-    A name is the tag of that kind whose slug in the locale is the name's slug (see
-    ``TagRepository.resolve``); repeats collapse.
-    """
-    keys: list[object] = []
-    for tag in wanted:
-        if tag.id is not None:
-            keys.append(tag.id)
-        else:
-            assert tag.name is not None  # a TagInput has a name or an id
-            where = tag_locale(tag.locale or locale)
-            keys.append((tag.kind, slugifier(tag.name, where)))
-    keys = list(dict.fromkeys(keys))
-    if len(keys) != len(stored):
-        return False
-    return all(
-        key == (tag.id if not isinstance(key, tuple) else (tag.kind, tag.slug))
-        for key, tag in zip(keys, stored, strict=True)
-    )
+def _apply(uow: UnitOfWork, stored: Article, plan: ResyncPlan) -> tuple[Outcome, Article, int]:
+    """Write a re-import's plan; returns the outcome, the article and the relations it resolved."""
+    article, resolved = stored, 0
+    if plan.changes:
+        watched = bool(_MATCHED_FIELDS & plan.changes.keys())
+        before = len(uow.relations.incoming(stored.id)) if watched else 0
+        patch = ArticlePatch(expected_version=stored.version, **plan.changes)
+        article = uow.articles.update(stored.id, patch)
+        if watched:
+            resolved += len(uow.relations.incoming(stored.id)) - before
+    for relation in plan.remove:
+        uow.relations.remove(relation.id)
+    ids = dict(plan.kept)
+    for index, wanted in plan.add:
+        added = uow.relations.add(stored.id, wanted)
+        ids[index] = added.id
+        resolved += added.target is not None
+    if plan.reorder:
+        owned = [ids[index] for index in sorted(ids)]
+        current = [relation.id for relation in uow.relations.outgoing(stored.id)]
+        uow.relations.reorder(stored.id, [*owned, *(i for i in current if i not in owned)])
+    # The store writes nothing for a patch that changes nothing it stores (a tag
+    # named by a former slug is the same tag): then the article is unchanged.
+    wrote = article.version != stored.version or bool(plan.add or plan.remove or plan.reorder)
+    return ("updated" if wrote else "unchanged"), article, resolved
 
 
 class _TargetUrls:
@@ -854,40 +717,3 @@ class _TargetUrls:
         if article_id not in self.known:
             self.known[article_id] = self.uow.articles.get(article_id).canonical_url
         return self.known[article_id]
-
-
-def _stands_for(relation: Relation, wanted: RelationDraft, urls: _TargetUrls) -> bool:
-    """Whether a stored relation is the one a source relation asks for (same kind assumed)."""
-    if wanted.target_id is not None:
-        return relation.target is not None and relation.target.id == wanted.target_id
-    assert wanted.pending is not None  # a relation draft has a target id or a pending target
-    if relation.target is None:
-        return relation.pending is not None and _plain(relation.pending) == _plain(wanted.pending)
-    return _names(wanted.pending, relation.target, urls)
-
-
-def _names(pending: PendingTarget, target: ArticleRef, urls: _TargetUrls) -> bool:
-    """Whether ``pending`` names the stored article ``target``, by the store's matching rules.
-
-    The same slug in the same locale; the same title (as ``title_key`` compares titles)
-    in the same locale, published within ``TITLE_MATCH_WINDOW``; or the same URL.
-    """
-    if pending.slug is not None and (pending.locale, pending.slug) == (target.locale, target.slug):
-        return True
-    if (
-        pending.title is not None
-        and title_key(pending.title) == title_key(target.headline)
-        and pending.locale in (None, target.locale)
-        and _near(pending.published_at, target.published_at)
-    ):
-        return True
-    if pending.url is not None:
-        url = urls(target.id)
-        return url is not None and url_key(url) == url_key(pending.url)
-    return False
-
-
-def _near(wanted: datetime | None, actual: datetime | None) -> bool:
-    if wanted is None:
-        return True
-    return actual is not None and abs(actual - wanted) <= TITLE_MATCH_WINDOW

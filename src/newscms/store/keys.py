@@ -1,56 +1,9 @@
-"""Lookup keys the store derives from content: digests that index well on every backend."""
+"""The content keys the store indexes, re-exported from ``newscms.utils.keys``.
 
-from __future__ import annotations
+The domain's matching rules compare the same keys, so they live with the pure helpers;
+store modules keep importing them from here.
+"""
 
-import hashlib
-import re
-import unicodedata
+from newscms.utils.keys import source_key, tag_locale, title_key, url_key
 
-__all__ = [
-    "source_key",
-    "tag_locale",
-    "title_key",
-    "url_key",
-]
-
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def title_key(title: str) -> str:
-    """Digest of a headline that ignores case, punctuation, quote styles and spacing.
-
-    ``Beijing "does not want…"`` and ``beijing “does not want…”`` give the same key, so a
-    see-also title finds the article it names.
-    """
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    return _digest(_NOT_WORD.sub(" ", folded).strip())
-
-
-def url_key(url: str) -> str:
-    """Digest of a URL with scheme, ``www.``, fragment and trailing slash ignored."""
-    text = url.strip()
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text, flags=re.IGNORECASE)
-    text = text.split("#", 1)[0]
-    host, sep, rest = text.partition("/")
-    host = host.lower().removeprefix("www.")
-    return _digest(f"{host}{sep}{rest}".rstrip("/"))
-
-
-def source_key(format: str, locator: str) -> str:
-    """Digest identifying an imported source document (its format and where it lives)."""
-    return _digest(f"{format}\n{locator.strip()}")
-
-
-def tag_locale(locale: str) -> str:
-    """The locale tag names are kept under: language and script, region dropped.
-
-    ``en-US`` and ``en-GB`` editions share one English name per tag, while ``zh-Hans``
-    and ``zh-Hant`` keep their own (韩国 / 韓國).
-    """
-    language, *rest = locale.split("-")
-    scripts = [part for part in rest if len(part) == 4]
-    return "-".join([language, *scripts])
+__all__ = ["source_key", "tag_locale", "title_key", "url_key"]

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import delete, func, insert, select, tuple_, update
 
+from newscms.domain.matching import (
+    TITLE_MATCH_WINDOW,
+    MatchKeys,
+    PendingKeys,
+    names_article,
+    pick_target,
+)
 from newscms.domain.relation import PendingTarget, Relation, RelationDraft
 from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
 from newscms.store._base import Repository, as_uuid, check_limit, expect, expect_items
 from newscms.store._errors import translated
-from newscms.store.keys import title_key, url_key
 from newscms.store.loading import article_ref, loader_for
 
 if TYPE_CHECKING:
@@ -29,26 +34,8 @@ if TYPE_CHECKING:
 
     from newscms.store.loading import ArticleLoader
 
+# The matching rule's names stay importable from here, where the store's callers found them.
 __all__ = ["TITLE_MATCH_WINDOW", "MatchKeys", "RelationRepository"]
-
-TITLE_MATCH_WINDOW = timedelta(hours=36)
-"""How far apart a see-also date and the target's publication time may be and still match.
-
-Legacy see-also dates carry no zone and often no time: a day and a half covers every
-zone offset plus an unknown time of day.
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class MatchKeys:
-    """What a pending target can be matched on, for one stored article."""
-
-    id: UUID
-    locale: str
-    slug: str
-    title_key: str
-    url_key: str | None
-    published_at: datetime | None
 
 
 def _pending_key(pending: PendingTarget) -> str:
@@ -61,12 +48,6 @@ def _pending_key(pending: PendingTarget) -> str:
         pending.slug or "",
     )
     return "p:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def _dates_match(wanted: datetime | None, actual: datetime | None) -> bool:
-    if wanted is None:
-        return True
-    return actual is not None and abs(actual - wanted) <= TITLE_MATCH_WINDOW
 
 
 class RelationRepository(Repository):
@@ -220,7 +201,9 @@ class RelationRepository(Repository):
         """
         wanted = {d.target_id for _, drafts in items for d in drafts if d.target_id is not None}
         known = self._existing_articles(wanted)
-        targets = self._targets(d.pending for _, drafts in items for d in drafts if d.pending)
+        targets = self._targets(
+            PendingKeys.of(d.pending) for _, drafts in items for d in drafts if d.pending
+        )
         rows = [
             row
             for source_id, drafts in items
@@ -306,6 +289,7 @@ class RelationRepository(Repository):
         """
         target_id = draft.target_id
         pending = draft.pending
+        keys = PendingKeys.of(pending) if pending is not None else None
         if target_id is not None:
             if target_id == source_id:
                 raise RelationError("an article cannot be related to itself")
@@ -314,9 +298,9 @@ class RelationRepository(Repository):
                     f"no article with id {target_id} to relate to", kind="article", key=target_id
                 )
         else:
-            assert pending is not None
-            targets = targets if targets is not None else self._targets([pending])
-            target_id = targets.find(pending, exclude=source_id)
+            assert keys is not None
+            targets = targets if targets is not None else self._targets([keys])
+            target_id = targets.find(keys, exclude=source_id)
         if target_id is not None:
             # Every row of one executemany must name the same columns.
             return {
@@ -326,6 +310,7 @@ class RelationRepository(Repository):
                 **_CLEARED,
             }
         assert pending is not None
+        assert keys is not None
         return {
             "kind": draft.kind,
             "target_id": None,
@@ -335,37 +320,37 @@ class RelationRepository(Repository):
             "pending_url": pending.url,
             "pending_slug": pending.slug,
             "pending_locale": pending.locale,
-            "pending_title_key": title_key(pending.title) if pending.title else None,
-            "pending_url_key": url_key(pending.url) if pending.url else None,
+            "pending_title_key": keys.title_key,
+            "pending_url_key": keys.url_key,
         }
 
-    def _targets(self, pendings: Iterable[PendingTarget]) -> _Targets:
+    def _targets(self, pendings: Iterable[PendingKeys]) -> _Targets:
         """The stored articles ``pendings`` may name, read in at most three queries."""
         a, s = self.t.articles, self.t.article_slugs
         pendings = list(pendings)
-        urls = {url_key(p.url) for p in pendings if p.url}
+        urls = {p.url_key for p in pendings if p.url_key}
         slugs = {(p.locale, p.slug) for p in pendings if p.slug and p.locale}
-        titles = {title_key(p.title) for p in pendings if p.title}
+        titles = {p.title_key for p in pendings if p.title_key}
+        # Each query reads the columns named as the fields of ``MatchKeys``.
+        keys = (a.c.id, a.c.title_key, a.c.url_key, a.c.published_at)
         targets = _Targets()
         if urls:
-            for row in self.conn.execute(select(a.c.url_key, a.c.id).where(a.c.url_key.in_(urls))):
-                targets.by_url.setdefault(row.url_key, []).append(row.id)
+            query = select(a.c.locale, a.c.slug, *keys).where(a.c.url_key.in_(urls))
+            for row in self.conn.execute(query).mappings():
+                targets.by_url.setdefault(row["url_key"], []).append(MatchKeys(**row))
         if slugs:
-            for held in self.conn.execute(
-                select(s.c.locale, s.c.slug, s.c.article_id).where(
-                    tuple_(s.c.locale, s.c.slug).in_(slugs)
-                )
-            ):
-                targets.by_slug[held.locale, held.slug] = held.article_id
+            # Every slug the article ever had: a see-also list may name a former one.
+            query = (
+                select(s.c.locale, s.c.slug, *keys)
+                .join(a, a.c.id == s.c.article_id)
+                .where(tuple_(s.c.locale, s.c.slug).in_(slugs))
+            )
+            for row in self.conn.execute(query).mappings():
+                targets.by_slug[row["locale"], row["slug"]] = MatchKeys(**row)
         if titles:
-            for titled in self.conn.execute(
-                select(a.c.title_key, a.c.id, a.c.locale, a.c.published_at).where(
-                    a.c.title_key.in_(titles)
-                )
-            ):
-                targets.by_title.setdefault(titled.title_key, []).append(
-                    (titled.id, titled.locale, titled.published_at)
-                )
+            query = select(a.c.locale, a.c.slug, *keys).where(a.c.title_key.in_(titles))
+            for row in self.conn.execute(query).mappings():
+                targets.by_title.setdefault(row["title_key"], []).append(MatchKeys(**row))
         return targets
 
     def resolve_pending(self, article: MatchKeys) -> int:
@@ -400,7 +385,14 @@ class RelationRepository(Repository):
         }
         resolved = 0
         for row in sorted(rows.values(), key=lambda row: (row.source_id, row.position)):
-            article = next((a for a in articles if self._names(row, a)), None)
+            pending = PendingKeys(
+                title_key=row.pending_title_key,
+                url_key=row.pending_url_key,
+                slug=row.pending_slug,
+                locale=row.pending_locale,
+                published_at=row.pending_published_at,
+            )
+            article = next((a for a in articles if names_article(pending, a)), None)
             if article is None:
                 continue
             duplicate = self.conn.scalar(
@@ -420,18 +412,6 @@ class RelationRepository(Repository):
             )
             resolved += 1
         return resolved
-
-    @staticmethod
-    def _names(row: Row[Any], article: MatchKeys) -> bool:
-        if article.url_key and row.pending_url_key == article.url_key:
-            return True
-        if row.pending_locale == article.locale and row.pending_slug == article.slug:
-            return True
-        if row.pending_title_key != article.title_key:
-            return False
-        if row.pending_locale is not None and row.pending_locale != article.locale:
-            return False
-        return _dates_match(row.pending_published_at, article.published_at)
 
     def unresolve_incoming(self, article: Row[Any]) -> None:
         """Turn relations pointing at ``article`` back into pending ones (it is being deleted).
@@ -486,40 +466,20 @@ class RelationRepository(Repository):
 class _Targets:
     """Stored articles by the keys a pending target names them by (see ``_targets``)."""
 
-    by_url: dict[str, list[UUID]] = field(default_factory=dict)
-    by_slug: dict[tuple[str, str], UUID] = field(default_factory=dict)
-    by_title: dict[str, list[tuple[UUID, str, datetime | None]]] = field(default_factory=dict)
+    by_url: dict[str, list[MatchKeys]] = field(default_factory=dict)
+    by_slug: dict[tuple[str, str], MatchKeys] = field(default_factory=dict)
+    by_title: dict[str, list[MatchKeys]] = field(default_factory=dict)
 
-    def find(self, pending: PendingTarget, *, exclude: UUID) -> UUID | None:
-        """The stored article ``pending`` names, or ``None`` while there is none.
-
-        A URL naming exactly one article wins; then the slug in its locale; then the
-        title, within ``TITLE_MATCH_WINDOW`` of the given date (the closest one), or
-        alone when no date is given.
-        """
-        if pending.url:
-            ids = [i for i in self.by_url.get(url_key(pending.url), ()) if i != exclude]
-            if len(ids) == 1:
-                return ids[0]
-        if pending.slug and pending.locale:
-            found = self.by_slug.get((pending.locale, pending.slug))
-            if found is not None and found != exclude:
-                return found
-        if pending.title:
-            wanted = pending.published_at
-            candidates = [
-                (ident, published_at)
-                for ident, locale, published_at in self.by_title.get(title_key(pending.title), ())
-                if ident != exclude
-                and (not pending.locale or locale == pending.locale)
-                and _dates_match(wanted, published_at)
-            ]
-            if len(candidates) == 1 or (candidates and wanted is not None):
-                return min(
-                    candidates,
-                    key=lambda c: abs(c[1] - wanted) if wanted and c[1] else timedelta(0),
-                )[0]
-        return None
+    def find(self, pending: PendingKeys, *, exclude: UUID) -> UUID | None:
+        """The stored article other than ``exclude`` that ``pending`` names (``pick_target``)."""
+        slug = (pending.locale, pending.slug) if pending.slug and pending.locale else None
+        slugged = self.by_slug.get(slug) if slug else None
+        candidates = [
+            *(self.by_url.get(pending.url_key, ()) if pending.url_key else ()),
+            *((slugged,) if slugged is not None else ()),
+            *(self.by_title.get(pending.title_key, ()) if pending.title_key else ()),
+        ]
+        return pick_target(pending, (c for c in candidates if c.id != exclude))
 
 
 _CLEARED = {
