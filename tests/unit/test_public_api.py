@@ -269,15 +269,7 @@ def test_layer_imports_point_downwards(layer: str) -> None:
 
 @pytest.mark.parametrize(
     "package",
-    [
-        pytest.param(
-            "newscms.store",
-            marks=pytest.mark.xfail(
-                strict=True, reason="store cycles are removed by the write-path refactor"
-            ),
-        ),
-        "newscms.formats",
-    ],
+    ["newscms.store", "newscms.formats"],
 )
 def test_no_import_cycles(package: str) -> None:
     graph = _graph(package)

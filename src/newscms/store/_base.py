@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 from uuid import UUID
 
 import pydantic
@@ -15,8 +15,8 @@ from newscms.utils.locales import normalize_locale
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from newscms.store._context import UnitState
     from newscms.store.tables import Tables
-    from newscms.store.unit import UnitOfWork
 
 __all__ = [
     "Repository",
@@ -30,16 +30,17 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+U = TypeVar("U", bound="UnitState")
 
 MAX_PAGE = 200
 
 _KIND: pydantic.TypeAdapter[str] = pydantic.TypeAdapter(Identifier)
 
 
-class Repository:
+class Repository(Generic[U]):
     """Base of the repositories: a unit of work and its tables."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: U) -> None:
         self.uow = uow
         self.t: Tables = uow.settings.tables
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from newscms.domain.status import Status
 from newscms.domain.workflow import EventKind
 from newscms.errors import ValidationError
-from newscms.store import _slugs
+from newscms.store import _slugs, _tag_resolution
 from newscms.store._write_path import Change, new_correction
 from newscms.store.creation import byline_json
 from newscms.store.keys import source_key, title_key, url_key
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Row
 
     from newscms.domain.article import ArticlePatch
-    from newscms.store.unit import UnitOfWork
+    from newscms.store._context import UnitState
 
 __all__ = ["patch_change"]
 
@@ -40,7 +40,7 @@ _DERIVED_COLUMNS = frozenset({"title_key", "url_key", "listed_at", "is_public", 
 
 
 def patch_change(
-    uow: UnitOfWork, row: Row[Any], patch: ArticlePatch, *, correction: str | None = None
+    uow: UnitState, row: Row[Any], patch: ArticlePatch, *, correction: str | None = None
 ) -> Change | None:
     """The change ``patch`` makes to the article in ``row``; ``None`` when it changes nothing.
 
@@ -106,7 +106,7 @@ def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
 
 
 def _slug_change(
-    uow: UnitOfWork, row: Row[Any], patch: ArticlePatch
+    uow: UnitState, row: Row[Any], patch: ArticlePatch
 ) -> tuple[str | None, str | None]:
     """The slug the article moves to (``None``: it keeps its own) and its derived base.
 
@@ -130,11 +130,11 @@ def _slug_change(
     return None, None
 
 
-def _tag_change(uow: UnitOfWork, row: Row[Any], patch: ArticlePatch) -> list[UUID] | None:
+def _tag_change(uow: UnitState, row: Row[Any], patch: ArticlePatch) -> list[UUID] | None:
     """The tag ids ``patch`` gives the article, or ``None`` when its tags stay as they are."""
     if patch.tags is None:
         return None
-    tag_ids = uow.tags.resolve(patch.tags, locale=row.locale)
+    tag_ids = _tag_resolution.resolve(uow, patch.tags, locale=row.locale)
     at = uow.settings.tables.article_tags
     current = uow.connection.scalars(
         at.select()

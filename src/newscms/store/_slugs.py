@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection
     from uuid import UUID
 
-    from newscms.store.unit import UnitOfWork
+    from newscms.store._context import UnitState
 
 __all__ = ["claim_slug", "derive_slug", "free_slug", "insert_with_slug", "reslug"]
 
@@ -32,7 +32,7 @@ _SLUG_ATTEMPTS = 200
 _SUFFIX = re.compile(r"-(\d+)$")
 
 
-def derive_slug(uow: UnitOfWork, headline: str, locale: str) -> str:
+def derive_slug(uow: UnitState, headline: str, locale: str) -> str:
     """The slug the store's slugifier makes of ``headline``, leaving room for ``-N``."""
     slug = uow.settings.slugifier(headline, locale)
     return slug[: SLUG_MAX - 8].rstrip("-_") or slug[: SLUG_MAX - 8]
@@ -44,7 +44,7 @@ def strip_number(slug: str) -> str:
 
 
 def free_slug(
-    uow: UnitOfWork,
+    uow: UnitState,
     locale: str,
     base: str,
     article_id: UUID,
@@ -82,7 +82,7 @@ def free_slug(
     return f"{base}-{n}"
 
 
-def insert_with_slug(uow: UnitOfWork, values: dict[str, Any], explicit: str | None) -> str:
+def insert_with_slug(uow: UnitState, values: dict[str, Any], explicit: str | None) -> str:
     """Insert a new article row under the first free slug; returns the slug it got.
 
     Raises:
@@ -104,7 +104,7 @@ def insert_with_slug(uow: UnitOfWork, values: dict[str, Any], explicit: str | No
 
 
 def _take_first_free(
-    uow: UnitOfWork,
+    uow: UnitState,
     slug: str,
     *,
     locale: str,
@@ -137,7 +137,7 @@ def _take_first_free(
     )
 
 
-def claim_slug(uow: UnitOfWork, locale: str, slug: str, article_id: UUID) -> None:
+def claim_slug(uow: UnitState, locale: str, slug: str, article_id: UUID) -> None:
     """Record ``slug`` in the article's slug history (refused if another article had it)."""
     s = uow.settings.tables.article_slugs
     owner = uow.connection.scalar(
@@ -152,7 +152,7 @@ def claim_slug(uow: UnitOfWork, locale: str, slug: str, article_id: UUID) -> Non
 
 
 def reslug(
-    uow: UnitOfWork, article_id: UUID, locale: str, slug: str, *, base: str | None = None
+    uow: UnitState, article_id: UUID, locale: str, slug: str, *, base: str | None = None
 ) -> str:
     """Move a stored article to ``slug``; its former slugs keep resolving to it.
 

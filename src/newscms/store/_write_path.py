@@ -36,6 +36,7 @@ from newscms.errors import ConflictError, NotFoundError
 from newscms.store import _slugs
 from newscms.store.creation import insert_articles, match_keys, people_rows, tag_rows
 from newscms.store.journal import SNAPSHOT_FIELDS, Entry
+from newscms.store.loading import loader_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Row, Select
 
     from newscms.domain.article import Article, ArticleDraft, Person
+    from newscms.store._work import Work
     from newscms.store.tables import Tables
-    from newscms.store.unit import UnitOfWork
 
 __all__ = [
     "Change",
@@ -65,6 +66,7 @@ _MATCHED = frozenset({"title_key", "url_key", "published_at", "locale"})
 # Columns an article's reference in other articles' relations shows.
 _SHOWN_BY_OTHERS = frozenset({"headline", "status", "published_at", "is_public", "listed_at"})
 _TOUCH_BATCH = 500
+_LOAD = ("write_path", "load")
 
 
 @dataclass(slots=True)
@@ -87,7 +89,7 @@ class Change:
     byline: Sequence[Person] | None = None
 
 
-def lock_row(uow: UnitOfWork, article_id: UUID) -> Row[Any]:
+def lock_row(uow: Work, article_id: UUID) -> Row[Any]:
     """The article's row, locked until the transaction ends, as last committed.
 
     Concurrent writers of one article queue here and each sees the previous one's
@@ -109,7 +111,7 @@ def lock_row(uow: UnitOfWork, article_id: UUID) -> Row[Any]:
     return row
 
 
-def check_version(uow: UnitOfWork, row: Row[Any], expected: int | None) -> None:
+def check_version(uow: Work, row: Row[Any], expected: int | None) -> None:
     """Raise ``ConflictError`` when ``expected`` is given and the row is at another version.
 
     The error carries the current version and the fields saved since ``expected``, so
@@ -128,7 +130,7 @@ def check_version(uow: UnitOfWork, row: Row[Any], expected: int | None) -> None:
     )
 
 
-def _changed_since(uow: UnitOfWork, article_id: UUID, version: int) -> tuple[str, ...]:
+def _changed_since(uow: Work, article_id: UUID, version: int) -> tuple[str, ...]:
     """Every field changed by the revisions saved after ``version``, in first-seen order."""
     r = uow.settings.tables.revisions
     rows = uow.connection.scalars(
@@ -142,11 +144,32 @@ def _changed_since(uow: UnitOfWork, article_id: UUID, version: int) -> tuple[str
     return tuple(fields)
 
 
+def load(uow: Work, article_ids: Sequence[UUID]) -> list[Article]:
+    """The complete articles ``article_ids`` name, in that order, as editors see them.
+
+    Raises:
+        NotFoundError: one of them is not stored.
+    """
+    t = uow.settings.tables
+    loader = loader_for(t, uow.settings.default_locale)
+    statement = loader.statements.get(_LOAD)
+    if statement is None:
+        ids = bindparam("ids", expanding=True, type_=t.articles.c.id.type)
+        statement = select(*loader.article_columns).where(t.articles.c.id.in_(ids))
+        loader.statements[_LOAD] = statement
+    rows = uow.connection.execute(statement, {"ids": list(article_ids)}).all()
+    found = {a.id: a for a in loader.load(uow.connection, rows, now=uow.now())}
+    missing = [i for i in article_ids if i not in found]
+    if missing:
+        raise NotFoundError(f"no article with id {missing[0]}", kind="article", key=missing[0])
+    return [found[i] for i in article_ids]
+
+
 # -- changing a stored article -----------------------------------------------------------
 
 
 def save(
-    uow: UnitOfWork,
+    uow: Work,
     article_id: UUID,
     expected_version: int | None,
     decide: Callable[[Row[Any]], Change | None],
@@ -167,11 +190,11 @@ def save(
         check_version(uow, row, expected_version)
         change = decide(row)
         if change is None:
-            return uow.articles.get(article_id)
+            return load(uow, [article_id])[0]
         return _write(uow, row, change, action)
 
 
-def _write(uow: UnitOfWork, row: Row[Any], change: Change, action: str) -> Article:
+def _write(uow: Work, row: Row[Any], change: Change, action: str) -> Article:
     conn, t, now = uow.connection, uow.settings.tables, uow.now()
     columns = _with_listing(row, change.columns)
     before: Mapping[str, Any] = dict(row._mapping)
@@ -202,7 +225,7 @@ def _write(uow: UnitOfWork, row: Row[Any], change: Change, action: str) -> Artic
         )
     if _MATCHED & columns.keys() or change.slug is not None:
         uow.relations.resolve_pending(match_keys(after))
-    article = uow.articles.get(row.id)
+    article = load(uow, [row.id])[0]
     events = _announcements(change.events, before, after, now)
     if change.slug is not None:
         events.append(EventKind.SLUG_CHANGED)
@@ -231,7 +254,7 @@ def _with_listing(row: Row[Any], columns: dict[str, Any]) -> dict[str, Any]:
     return {**columns, **{k: v for k, v in derived.items() if getattr(row, k) != v}}
 
 
-def _guarded_update(uow: UnitOfWork, row: Row[Any], columns: dict[str, Any], now: datetime) -> None:
+def _guarded_update(uow: Work, row: Row[Any], columns: dict[str, Any], now: datetime) -> None:
     """Write ``columns`` if the article is still at ``row.version`` (it is: the row is locked).
 
     The version guard stays as a second line: a write that matches no row is a
@@ -280,7 +303,7 @@ def _announcements(
 # -- creating ---------------------------------------------------------------------------------
 
 
-def create(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[Article]:
+def create(uow: Work, drafts: Sequence[ArticleDraft]) -> list[Article]:
     """Store new articles in the savepoint of the caller, with every follow-up of a save.
 
     The batch is checked and inserted in a few statements per table (see
@@ -288,9 +311,7 @@ def create(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[Article]:
     search document.
     """
     ids = insert_articles(uow, drafts)
-    a = uow.settings.tables.articles
-    stored = {art.id: art for art in uow.articles.load_where(a.c.id.in_(ids))}
-    articles = [stored[i] for i in ids]
+    articles = load(uow, ids)
     now = uow.now()
     entries = []
     for article in articles:
@@ -315,7 +336,7 @@ def create(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[Article]:
 # -- deleting ---------------------------------------------------------------------------------
 
 
-def delete_article(uow: UnitOfWork, article_id: UUID, expected_version: int | None) -> None:
+def delete_article(uow: Work, article_id: UUID, expected_version: int | None) -> None:
     """Delete an article for good; relations pointing at it become pending again.
 
     Its revisions go with it; it leaves the search index and a ``deleted`` event is
@@ -335,7 +356,7 @@ def delete_article(uow: UnitOfWork, article_id: UUID, expected_version: int | No
 # -- changes that reach articles from elsewhere -------------------------------------------------
 
 
-def touch(uow: UnitOfWork, article_ids: Iterable[UUID], *, reindex: bool = True) -> int:
+def touch(uow: Work, article_ids: Iterable[UUID], *, reindex: bool = True) -> int:
     """Bring articles whose representation changed from elsewhere back in step.
 
     A tag renamed or merged, a related article edited or deleted: the articles showing
@@ -344,11 +365,10 @@ def touch(uow: UnitOfWork, article_ids: Iterable[UUID], *, reindex: bool = True)
     document. Returns how many were touched.
     """
     ids = list(dict.fromkeys(article_ids))
-    a = uow.settings.tables.articles
     for start in range(0, len(ids), _TOUCH_BATCH):
         chunk = ids[start : start + _TOUCH_BATCH]
         if reindex:
-            uow.search.index(uow.articles.load_where(a.c.id.in_(chunk)))
+            uow.search.index(load(uow, chunk))
         rows = uow.connection.execute(
             _statements(uow.settings.tables).announced, {"ids": chunk}
         ).all()
@@ -356,7 +376,7 @@ def touch(uow: UnitOfWork, article_ids: Iterable[UUID], *, reindex: bool = True)
     return len(ids)
 
 
-def articles_tagged(uow: UnitOfWork, tag_ids: Iterable[UUID]) -> list[UUID]:
+def articles_tagged(uow: Work, tag_ids: Iterable[UUID]) -> list[UUID]:
     """The articles carrying any of ``tag_ids`` (to ``touch`` after a tag change)."""
     at = uow.settings.tables.article_tags
     return list(
@@ -366,7 +386,7 @@ def articles_tagged(uow: UnitOfWork, tag_ids: Iterable[UUID]) -> list[UUID]:
     )
 
 
-def _sources_showing(uow: UnitOfWork, article_id: UUID) -> list[UUID]:
+def _sources_showing(uow: Work, article_id: UUID) -> list[UUID]:
     """The other articles whose relations point at ``article_id``."""
     statement = _statements(uow.settings.tables).sources_showing
     return list(dict.fromkeys(uow.connection.scalars(statement, {"id": article_id})))
@@ -388,11 +408,10 @@ def _statements(t: Tables) -> _Statements:
     a, r = t.articles, t.relations
     one = bindparam("id", type_=r.c.target_id.type)
     names = ("id", "locale", "slug", "status", "published_at", "version", "embargoed_until")
+    ids = bindparam("ids", expanding=True, type_=a.c.id.type)
     return _Statements(
         sources_showing=select(r.c.source_id).where(r.c.target_id == one, r.c.source_id != one),
-        announced=select(*(a.c[name] for name in names))
-        .where(a.c.id.in_(bindparam("ids", expanding=True, type_=a.c.id.type)))
-        .order_by(a.c.id),
+        announced=select(*(a.c[name] for name in names)).where(a.c.id.in_(ids)).order_by(a.c.id),
     )
 
 

@@ -37,6 +37,7 @@ from newscms.store._listing import (
     status_conditions,
 )
 from newscms.store._patches import patch_change
+from newscms.store._work import Work
 from newscms.store.cursor import query_fingerprint
 from newscms.store.keys import source_key
 from newscms.store.loading import loader_for
@@ -56,7 +57,7 @@ __all__ = ["ArticleFilter", "ArticleRepository"]
 _CURSOR_AT = "cursor_listed_at"
 
 
-class ArticleRepository(Repository):
+class ArticleRepository(Repository[Work]):
     """Articles of one unit of work."""
 
     @property

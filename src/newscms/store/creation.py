@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
-from newscms.store import _slugs
+from newscms.store import _slugs, _tag_resolution
 from newscms.store.keys import source_key, title_key, url_key
 from newscms.store.relations import MatchKeys
 from newscms.utils.slugs import slugify
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from newscms.domain.article import ArticleDraft, Person
-    from newscms.store.unit import UnitOfWork
+    from newscms.store._work import Work
 
 __all__ = [
     "PERSON_KEY_MAX",
@@ -135,7 +135,7 @@ def tag_rows(
     ]
 
 
-def insert_articles(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[UUID]:
+def insert_articles(uow: Work, drafts: Sequence[ArticleDraft]) -> list[UUID]:
     """Insert new articles with their slugs, bylines, tags and relations; returns their ids.
 
     Raises:
@@ -150,11 +150,11 @@ def insert_articles(uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> list[UUI
         with uow.retryable_insert():
             return _Batch(uow, drafts).insert()
     except sa_exc.IntegrityError:
-        uow.tags.forget_cached()  # ids cached in the undone savepoint name nothing
+        _tag_resolution.forget_cached(uow)  # ids cached in the undone savepoint name nothing
         return [_insert_one(uow, draft) for draft in drafts]
 
 
-def _insert_one(uow: UnitOfWork, draft: ArticleDraft) -> UUID:
+def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
     """Insert one new article, retrying its slug while concurrent writers take them.
 
     The path of a batch that lost a race; no savepoint of its own.
@@ -176,7 +176,7 @@ def _insert_one(uow: UnitOfWork, draft: ArticleDraft) -> UUID:
         conn.execute(
             insert(uow.settings.tables.article_people), people_rows(article_id, draft.byline)
         )
-    tag_ids = uow.tags.resolve(draft.tags, locale=draft.locale)
+    tag_ids = _tag_resolution.resolve(uow, draft.tags, locale=draft.locale)
     if tag_ids:
         conn.execute(
             insert(uow.settings.tables.article_tags),
@@ -190,7 +190,7 @@ def _insert_one(uow: UnitOfWork, draft: ArticleDraft) -> UUID:
 class _Batch:
     """One batch of new articles, checked and inserted together."""
 
-    def __init__(self, uow: UnitOfWork, drafts: Sequence[ArticleDraft]) -> None:
+    def __init__(self, uow: Work, drafts: Sequence[ArticleDraft]) -> None:
         self.uow = uow
         self.conn = uow.connection
         self.t = uow.settings.tables
@@ -220,7 +220,7 @@ class _Batch:
         ]
         if people:
             conn.execute(insert(t.article_people), people)
-        tag_ids = self.uow.tags.resolve_many([(d.tags, d.locale) for d in self.drafts])
+        tag_ids = _tag_resolution.resolve_many(self.uow, [(d.tags, d.locale) for d in self.drafts])
         tags = [
             tag
             for row, ids_of_row in zip(self.rows, tag_ids, strict=True)

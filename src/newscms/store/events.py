@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
-    from newscms.store.unit import UnitOfWork
+    from newscms.store._context import UnitState
 
 __all__ = [
     "DRAIN_LOCK",
@@ -118,7 +118,7 @@ class DrainResult:
     error: str | None = None
 
 
-def drain_events(uow: UnitOfWork, deliver: EventHandler, *, limit: int = 1000) -> DrainResult:
+def drain_events(uow: UnitState, deliver: EventHandler, *, limit: int = 1000) -> DrainResult:
     """Deliver up to ``limit`` undelivered outbox events in order, marking each as delivered.
 
     Delivery stops at the first event ``deliver`` raises on; that event and the ones
@@ -155,7 +155,7 @@ def drain_events(uow: UnitOfWork, deliver: EventHandler, *, limit: int = 1000) -
     return DrainResult(delivered=delivered, remaining=int(remaining or 0), error=error)
 
 
-def prune_events(uow: UnitOfWork, *, delivered_before: datetime) -> int:
+def prune_events(uow: UnitState, *, delivered_before: datetime) -> int:
     """Delete outbox events delivered before ``delivered_before``; returns how many."""
     if delivered_before.tzinfo is None:
         raise ValidationError("must be timezone-aware", field="delivered_before")

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Row
 
     from newscms.domain.article import Article
-    from newscms.store.unit import UnitOfWork
+    from newscms.store._context import UnitState
+    from newscms.store.search.repository import SearchRepository
 
 __all__ = ["SNAPSHOT_FIELDS", "Entry", "Journal", "article_snapshot", "read_keyframe"]
 
@@ -61,7 +62,7 @@ def article_snapshot(article: Article) -> dict[str, Any]:
     return snapshot
 
 
-def read_keyframe(uow: UnitOfWork, article_id: UUID, version: int) -> dict[str, Any]:
+def read_keyframe(uow: UnitState, article_id: UUID, version: int) -> dict[str, Any]:
     """The snapshot of keyframe revision ``version`` (stored without a dictionary)."""
     r = uow.settings.tables.revisions
     blob = uow.connection.execute(
@@ -84,8 +85,9 @@ class Entry:
 class Journal:
     """Writes revisions and outbox events for one unit of work."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitState, search: SearchRepository) -> None:
         self.uow = uow
+        self.search = search
 
     def record(
         self,
@@ -134,7 +136,7 @@ class Journal:
                 }
             )
         self.uow.connection.execute(insert(self.uow.settings.tables.revisions), revisions)
-        self.uow.search.index([entry.article for entry in entries])
+        self.search.index([entry.article for entry in entries])
         self.emit_many(
             [
                 _event(
@@ -184,7 +186,7 @@ class Journal:
 
     def deleted(self, row: Row[Any]) -> None:
         """Emit the ``deleted`` event of an article row about to be removed, and unindex it."""
-        self.uow.search.remove(row.id)
+        self.search.remove(row.id)
         self.emit(
             ArticleEvent.model_construct(
                 kind=EventKind.DELETED,

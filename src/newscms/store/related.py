@@ -41,6 +41,7 @@ from newscms.domain.article import Article
 from newscms.domain.tag import TagRef
 from newscms.errors import NotFoundError
 from newscms.store._base import Repository, as_uuid, check_limit
+from newscms.store._context import UnitState
 from newscms.store._errors import translated
 from newscms.store._listing import is_visible, public_conditions
 from newscms.store.loading import loader_for
@@ -86,7 +87,7 @@ class RelatedArticle(DomainModel):
     score: float | None = None
 
 
-class RelatedRepository(Repository):
+class RelatedRepository(Repository[UnitState]):
     """Related-article suggestions of one unit of work."""
 
     @translated

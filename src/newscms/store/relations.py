@@ -24,6 +24,7 @@ from newscms.domain.matching import (
 from newscms.domain.relation import PendingTarget, Relation, RelationDraft
 from newscms.errors import DuplicateError, NotFoundError, RelationError, ValidationError
 from newscms.store._base import Repository, as_uuid, check_limit, expect, expect_items
+from newscms.store._context import UnitState
 from newscms.store._errors import translated
 from newscms.store.loading import article_ref, loader_for
 
@@ -50,7 +51,7 @@ def _pending_key(pending: PendingTarget) -> str:
     return "p:" + hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-class RelationRepository(Repository):
+class RelationRepository(Repository[UnitState]):
     """Relations of one unit of work."""
 
     @property

@@ -17,8 +17,11 @@ from newscms.domain.article import ArticlePatch
 from newscms.domain.tag import TagInput
 from newscms.domain.workflow import FieldChange, Revision, RevisionDiff
 from newscms.errors import NotFoundError, ValidationError
+from newscms.store import _write_path
 from newscms.store._base import Repository, as_uuid, as_version
 from newscms.store._errors import translated
+from newscms.store._patches import patch_change
+from newscms.store._work import Work
 from newscms.store.journal import read_keyframe
 from newscms.store.snapshots import decode_snapshot
 from newscms.utils.html import html_to_text
@@ -37,7 +40,7 @@ _TEXT_FIELDS = frozenset({"body", "summary"})
 _RESTORED = ("headline", "subheadline", "summary", "body", "byline", "dateline", "canonical_url")
 
 
-class RevisionRepository(Repository):
+class RevisionRepository(Repository[Work]):
     """Revisions of one unit of work."""
 
     @translated
@@ -135,7 +138,13 @@ class RevisionRepository(Repository):
         patch = ArticlePatch.model_validate(
             {"expected_version": expected_version, **content, "tags": tags}
         )
-        return self.uow.articles.apply(revision.article_id, patch, action="restore")
+        return _write_path.save(
+            self.uow,
+            revision.article_id,
+            patch.expected_version,
+            lambda row: patch_change(self.uow, row, patch),
+            action="restore",
+        )
 
     # -- helpers -------------------------------------------------------------------
 

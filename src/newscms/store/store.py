@@ -12,19 +12,17 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.orm import Session
 
-from newscms.errors import NaiveDatetimeError, RetryableError, SchemaError, ValidationError
+from newscms.errors import RetryableError, SchemaError, ValidationError
 from newscms.store import migrations
 from newscms.store._errors import translate_errors
+from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
 from newscms.store.cursor import CursorCodec
 from newscms.store.engine import create_engine, prepare_engine
 from newscms.store.events import (
@@ -38,10 +36,9 @@ from newscms.store.events import (
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
 from newscms.utils.locales import normalize_locale
-from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from sqlalchemy import MetaData
 
@@ -54,44 +51,6 @@ __all__ = ["DEFAULT_DATABASE_URL", "Clock", "Slugifier", "Store", "StoreSettings
 DEFAULT_DATABASE_URL = "sqlite:///newscms.db"
 
 T = TypeVar("T")
-
-Clock = Callable[[], datetime]
-"""Returns the current moment as an aware datetime; inject one to test time-based rules."""
-
-Slugifier = Callable[[str, str], str]
-"""Turns (text, locale) into a URL slug; newscms's own handles every script."""
-
-
-def utc_now() -> datetime:
-    """The current moment in UTC (the default clock)."""
-    return datetime.now(UTC)
-
-
-@lru_cache(maxsize=8192)
-def default_slugifier(text: str, locale: str) -> str:
-    """Newscms's slugifier: per-script romanization, at most 80 characters.
-
-    Cached: a site's tag names recur in every batch of an import.
-    """
-    return slugify(text, locale=locale)
-
-
-@dataclass(frozen=True, slots=True)
-class StoreSettings:
-    """What a unit of work needs to know about its store."""
-
-    tables: Tables
-    clock: Clock
-    slugifier: Slugifier
-    default_locale: str
-    outbox: bool = True
-
-    def now(self) -> datetime:
-        """The injected clock's current moment, checked to be aware and returned in UTC."""
-        value = self.clock()
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise NaiveDatetimeError("the store's clock returned a naive datetime", field="clock")
-        return value.astimezone(UTC)
 
 
 class Store:

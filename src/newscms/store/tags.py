@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-import builtins
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
-from uuid import UUID, uuid4
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, exists, func, insert, select, update
-from sqlalchemy import exc as sa_exc
 
 from newscms.domain.tag import Tag, TagInput, TagName
 from newscms.errors import DuplicateError, NotFoundError, ValidationError
-from newscms.store import _write_path
+from newscms.store import _tag_resolution, _write_path
 from newscms.store._base import Repository, as_kind, as_locale, as_uuid, expect
 from newscms.store._errors import translated
+from newscms.store._work import Work
 from newscms.store.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    import builtins
+    from collections.abc import Sequence
+    from uuid import UUID
 
 
 __all__ = ["TagRepository"]
 
-_CACHE = "tag_ids"
-_KNOWN = "known_tag_ids"
-_SLUGS = "tag_slugs_by_name"
 
-
-class TagRepository(Repository):
+class TagRepository(Repository[Work]):
     """Tags of one unit of work."""
 
     # -- reads ---------------------------------------------------------------------
@@ -135,7 +131,9 @@ class TagRepository(Repository):
         """
         spec = TagInput(name=name, kind=kind, locale=locale)
         with self.uow.atomic():
-            (tag_id,) = self.resolve([spec], locale=as_locale(locale, "locale"))
+            (tag_id,) = _tag_resolution.resolve(
+                self.uow, [spec], locale=as_locale(locale, "locale")
+            )
         return self._load([tag_id])[0]
 
     @translated
@@ -182,7 +180,7 @@ class TagRepository(Repository):
             if changed.rowcount == 0:
                 self.conn.execute(insert(tn).values(tag_id=tag.id, locale=loc, **values))
             _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [tag.id]))
-        self.uow.cache.pop(_CACHE, None)
+        _tag_resolution.forget_names(self.uow)
         return self.get(tag.id)
 
     @translated
@@ -231,7 +229,7 @@ class TagRepository(Repository):
                     )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
             _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [into.id]))
-        self.forget_cached()
+        _tag_resolution.forget_cached(self.uow)
         return self.get(into.id)
 
     @translated
@@ -240,145 +238,5 @@ class TagRepository(Repository):
         at, tg = self.t.article_tags, self.t.tags
         with self.uow.atomic():
             result = self.conn.execute(delete(tg).where(~exists().where(at.c.tag_id == tg.c.id)))
-        self.forget_cached()
+        _tag_resolution.forget_cached(self.uow)
         return int(result.rowcount)
-
-    def forget_cached(self) -> None:
-        """Drop cached tag ids: tags were deleted, or a savepoint that made some undone."""
-        self.uow.cache.pop(_CACHE, None)
-        self.uow.cache.pop(_KNOWN, None)
-
-    # -- used by the article repository ---------------------------------------------
-
-    def resolve(self, specs: Iterable[TagInput], *, locale: str) -> builtins.list[UUID]:
-        """Tag ids for ``specs`` in order, creating missing tags; repeats collapse.
-
-        Names are looked up in the spec's locale or ``locale``; lookups are cached for
-        the rest of the transaction, which makes bulk imports cheap.
-        """
-        return self.resolve_many([(builtins.list(specs), locale)])[0]
-
-    def resolve_many(
-        self, items: Sequence[tuple[Sequence[TagInput], str]]
-    ) -> builtins.list[builtins.list[UUID]]:
-        """``resolve`` for several articles at once: one lookup, one insert per table."""
-        cache: dict[tuple[str, str, str], UUID] = self.uow.cache.setdefault(_CACHE, {})
-        slugs: dict[tuple[str, str], str] = self.uow.cache.setdefault(_SLUGS, {})
-        slugifier = self.uow.settings.slugifier
-        wanted: builtins.list[builtins.list[UUID | tuple[str, str, str]]] = []
-        missing: dict[tuple[str, str, str], str] = {}
-        for specs, locale in items:
-            keys: builtins.list[UUID | tuple[str, str, str]] = []
-            for spec in specs:
-                if spec.id is not None:
-                    keys.append(spec.id)
-                    continue
-                assert spec.name is not None
-                loc = tag_locale(spec.locale or locale)
-                slug = slugs.get((loc, spec.name))
-                if slug is None:
-                    slug = slugs[loc, spec.name] = slugifier(spec.name, loc)
-                key = (spec.kind, loc, slug)
-                keys.append(key)
-                if key not in cache:
-                    missing.setdefault(key, spec.name)
-            wanted.append(keys)
-        if missing:
-            cache.update(self._lookup(missing))
-            self._create_all({key: name for key, name in missing.items() if key not in cache})
-        self._check_ids_exist([k for keys in wanted for k in keys if isinstance(k, UUID)])
-        return [
-            builtins.list(dict.fromkeys(k if isinstance(k, UUID) else cache[k] for k in keys))
-            for keys in wanted
-        ]
-
-    def _create_all(self, names: dict[tuple[str, str, str], str]) -> None:
-        """Create the tags ``names`` lists (key -> name) and cache their ids.
-
-        One insert per table; if a concurrent writer created one of them first, the
-        batch is undone and each tag is created (or found) on its own.
-        """
-        if not names:
-            return
-        cache: dict[tuple[str, str, str], UUID] = self.uow.cache[_CACHE]
-        ids = {key: uuid4() for key in names}
-        now = self.uow.now()
-        try:
-            with self.uow.retryable_insert():
-                self.conn.execute(
-                    insert(self.t.tags),
-                    [{"id": ids[k], "kind": k[0], "created_at": now} for k in names],
-                )
-                self.conn.execute(
-                    insert(self.t.tag_slugs),
-                    [{"kind": k[0], "locale": k[1], "slug": k[2], "tag_id": ids[k]} for k in names],
-                )
-                self.conn.execute(
-                    insert(self.t.tag_names),
-                    [
-                        {"tag_id": ids[k], "locale": k[1], "name": name, "slug": k[2]}
-                        for k, name in names.items()
-                    ],
-                )
-        except sa_exc.IntegrityError:
-            if self.uow.dialect == "sqlite":  # one writer: no race, a real conflict
-                raise
-            for key, name in names.items():
-                cache[key] = self._create(key, name)
-            return
-        cache.update(ids)
-
-    def _lookup(
-        self, keys: Iterable[tuple[str, str, str]], *, lock: bool = False
-    ) -> dict[Any, UUID]:
-        ts = self.t.tag_slugs
-        keys = set(keys)
-        query = select(ts.c.kind, ts.c.locale, ts.c.slug, ts.c.tag_id).where(
-            ts.c.slug.in_({slug for _, _, slug in keys})
-        )
-        if lock:  # see rows committed after this transaction's snapshot (MySQL)
-            query = query.with_for_update(read=True)
-        found: dict[tuple[str, str, str], UUID] = {}
-        for row in self.conn.execute(query):
-            key = (row.kind, row.locale, row.slug)
-            if key in keys:
-                found[key] = row.tag_id
-        return found
-
-    def _create(self, key: tuple[str, str, str], name: str) -> UUID:
-        kind, locale, slug = key
-        tag_id = uuid4()
-        try:
-            with self.uow.retryable_insert():
-                self.conn.execute(
-                    insert(self.t.tags).values(id=tag_id, kind=kind, created_at=self.uow.now())
-                )
-                self.conn.execute(
-                    insert(self.t.tag_slugs).values(
-                        kind=kind, locale=locale, slug=slug, tag_id=tag_id
-                    )
-                )
-                self.conn.execute(
-                    insert(self.t.tag_names).values(
-                        tag_id=tag_id, locale=locale, name=name, slug=slug
-                    )
-                )
-        except sa_exc.IntegrityError:
-            # A concurrent writer created the same tag first: use theirs.
-            theirs = self._lookup([key], lock=True).get(key)
-            if theirs is None:
-                raise
-            return theirs
-        return tag_id
-
-    def _check_ids_exist(self, ids: Sequence[UUID]) -> None:
-        known: set[UUID] = self.uow.cache.setdefault(_KNOWN, set())
-        unknown = set(ids) - known
-        if not unknown:
-            return
-        tg = self.t.tags
-        found = set(self.conn.scalars(select(tg.c.id).where(tg.c.id.in_(unknown))))
-        if missing := unknown - found:
-            missing_id = sorted(missing)[0]
-            raise NotFoundError(f"no tag with id {missing_id}", kind="tag", key=missing_id)
-        known.update(found)

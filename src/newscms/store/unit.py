@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from newscms.domain.workflow import ArticleEvent
     from newscms.errors import RetryableError
+    from newscms.store._settings import StoreSettings
     from newscms.store.cursor import CursorCodec
-    from newscms.store.store import StoreSettings
 
 __all__ = ["UnitOfWork"]
 
@@ -66,7 +66,7 @@ class UnitOfWork:
         self.revisions = RevisionRepository(self)
         self.search = SearchRepository(self)
         self.related = RelatedRepository(self)
-        self.journal = Journal(self)
+        self.journal = Journal(self, self.search)
         # Events of this transaction, handed to the store's handlers after it commits.
         self.events: list[ArticleEvent] = []
         # Values every write of this transaction may reuse (tag ids by slug, ...).

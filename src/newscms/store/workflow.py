@@ -21,6 +21,7 @@ from newscms.store import _write_path
 from newscms.store._base import Repository, as_uuid, as_version, expect
 from newscms.store._errors import translated
 from newscms.store._patches import patch_change
+from newscms.store._work import Work
 from newscms.store._write_path import Change
 from newscms.utils.tokens import make_preview_token, read_preview_token
 
@@ -52,7 +53,7 @@ def _aware(value: object, field: str) -> datetime:
     return value
 
 
-class WorkflowRepository(Repository):
+class WorkflowRepository(Repository[Work]):
     """Status changes, corrections and previews of one unit of work."""
 
     # -- status transitions -----------------------------------------------------------
@@ -255,7 +256,7 @@ class WorkflowRepository(Repository):
         granted = read_preview_token(token, secret=secret, now=self.uow.now())
         if article_id is not None and as_uuid(article_id, "article_id") != granted:
             raise PreviewTokenError("this preview token is for another article")
-        return self.uow.articles.get(granted)
+        return _write_path.load(self.uow, [granted])[0]
 
 
 def _transition(row: Row[Any], columns: dict[str, Any], event: EventKind) -> Change:

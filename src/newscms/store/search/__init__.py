@@ -12,8 +12,8 @@ from newscms.store.search.query import MAX_QUERY_LENGTH as MAX_QUERY_LENGTH
 from newscms.store.search.query import MAX_TERMS as MAX_TERMS
 from newscms.store.search.query import SearchQuery as SearchQuery
 from newscms.store.search.query import parse_query as parse_query
+from newscms.store.search.rebuild import reindex as reindex
 from newscms.store.search.repository import SearchRepository as SearchRepository
-from newscms.store.search.repository import reindex as reindex
 
 __all__ = [
     "MAX_QUERY_LENGTH",

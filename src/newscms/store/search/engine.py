@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from newscms.errors import StoreError
 from newscms.store.search.schema import index_table_name
 
 if TYPE_CHECKING:
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
     from newscms.store.search.query import SearchQuery
     from newscms.store.tables import Tables
 
-__all__ = ["RANK_SCALE", "Match", "SearchEngine", "engine_for"]
+__all__ = ["RANK_SCALE", "Match", "SearchEngine"]
 
 RANK_SCALE = 1_000_000_000
 """Ranks are compared as integers (score x 1e9): a float read back through a driver may
@@ -99,25 +97,3 @@ class SearchEngine(ABC):
     def score(self, query: SearchQuery, stored: str) -> int | None:
         """The rank of a stored text for ``query`` (``None`` when it does not match)."""
         raise NotImplementedError
-
-
-@lru_cache(maxsize=32)
-def _engine(dialect: str, tables: Tables) -> SearchEngine:
-    if dialect == "sqlite":
-        from newscms.store.search.sqlite_fts5 import SQLiteFTS5
-
-        return SQLiteFTS5(tables)
-    if dialect == "postgresql":
-        from newscms.store.search.postgres import PostgresTextSearch
-
-        return PostgresTextSearch(tables)
-    if dialect in ("mysql", "mariadb"):
-        from newscms.store.search.mariadb import MariaDBFulltext
-
-        return MariaDBFulltext(tables)
-    raise StoreError(f"newscms has no search engine for the {dialect} database")
-
-
-def engine_for(conn: Connection, tables: Tables) -> SearchEngine:
-    """The search engine of the connection's database (built once per dialect and tables)."""
-    return _engine(conn.dialect.name, tables)

@@ -40,8 +40,9 @@ from sqlalchemy import (
 from newscms.domain.page import Page
 from newscms.domain.search_hit import SearchHit
 from newscms.errors import SchemaError, ValidationError
-from newscms.store._base import Repository, as_locale, as_uuid, check_limit, expect
-from newscms.store._errors import translate_errors, translated
+from newscms.store._base import Repository, as_locale, as_uuid, check_limit
+from newscms.store._context import UnitState
+from newscms.store._errors import translated
 from newscms.store._listing import (
     article_filter,
     decode_position,
@@ -51,8 +52,9 @@ from newscms.store._listing import (
 from newscms.store.cursor import query_fingerprint
 from newscms.store.loading import loader_for
 from newscms.store.search.documents import prepare, upsert_documents
-from newscms.store.search.engine import RANK_SCALE, engine_for
+from newscms.store.search.engine import RANK_SCALE
 from newscms.store.search.query import parse_query
+from newscms.store.search.registry import engine_for
 from newscms.store.search.schema import REINDEX_FLAG
 from newscms.store.search.snippets import highlight, snippet
 from newscms.store.search.text import plain_text
@@ -73,9 +75,8 @@ if TYPE_CHECKING:
     from newscms.store.cursor import CursorCodec
     from newscms.store.search.engine import Match, SearchEngine
     from newscms.store.search.query import SearchQuery
-    from newscms.store.store import Store
 
-__all__ = ["Progress", "SearchRepository", "reindex"]
+__all__ = ["REINDEX_BATCH", "Progress", "SearchRepository", "in_batches"]
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while the index is rebuilt."""
@@ -90,7 +91,7 @@ STATEMENTS = 256
 _READY: WeakKeyDictionary[CursorCodec, bool] = WeakKeyDictionary()
 
 
-class SearchRepository(Repository):
+class SearchRepository(Repository[UnitState]):
     """Full-text search of one unit of work."""
 
     @property
@@ -396,13 +397,13 @@ class SearchRepository(Repository):
             The number of articles indexed.
         """
         locale = as_locale(locale, "locale") if locale is not None else None
-        done = _in_batches(
+        done = in_batches(
             lambda after: self.reindex_batch(locale=locale, after=after, size=batch_size),
             total=self.count(locale=locale),
             progress=progress,
         )
         if locale is None:
-            self._clear_flag()
+            self.clear_reindex_flag()
         return done
 
     @translated
@@ -461,7 +462,8 @@ class SearchRepository(Repository):
         following = rows[-1].id if len(rows) == size else None
         return len(rows), following
 
-    def _clear_flag(self) -> None:
+    def clear_reindex_flag(self) -> None:
+        """Record that the index holds every article (a full rebuild has just run)."""
         meta = self.t.meta
         self.conn.execute(delete(meta).where(meta.c.key == REINDEX_FLAG))
 
@@ -490,39 +492,7 @@ def _snippet_text(article: Article) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def reindex(
-    store: Store,
-    *,
-    locale: str | None = None,
-    batch_size: int = REINDEX_BATCH,
-    progress: Progress | None = None,
-) -> int:
-    """Rebuild the search index of ``store``, one transaction per batch of articles.
-
-    Readers and writers carry on meanwhile: each batch is a short transaction, and an
-    article saved during the rebuild is indexed by its own save. With ``locale`` only
-    that locale's articles are rebuilt.
-
-    Returns:
-        The number of articles indexed.
-    """
-    expect(batch_size, int, "batch_size")
-    with store.session(readonly=True) as uow:
-        locale = as_locale(locale, "locale") if locale is not None else None
-        total = uow.search.count(locale=locale)
-
-    def batch(after: UUID | None) -> tuple[int, UUID | None]:
-        with store.session() as uow:
-            return uow.search.reindex_batch(locale=locale, after=after, size=batch_size)
-
-    done = _in_batches(batch, total=total, progress=progress)
-    if locale is None:
-        with translate_errors(), store.session() as uow:
-            uow.search._clear_flag()
-    return done
-
-
-def _in_batches(
+def in_batches(
     batch: Callable[[UUID | None], tuple[int, UUID | None]],
     *,
     total: int,

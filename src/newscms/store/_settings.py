@@ -1,0 +1,59 @@
+"""What a store knows and every unit of work of it reads: tables, clock, slugifier.
+
+Its own module, below ``store`` and ``unit``, so both (and the repositories) can name
+it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from newscms.errors import NaiveDatetimeError
+from newscms.utils.slugs import slugify
+
+if TYPE_CHECKING:
+    from newscms.store.tables import Tables
+
+__all__ = ["Clock", "Slugifier", "StoreSettings", "default_slugifier", "utc_now"]
+
+Clock = Callable[[], datetime]
+"""Returns the current moment as an aware datetime; inject one to test time-based rules."""
+
+Slugifier = Callable[[str, str], str]
+"""Turns (text, locale) into a URL slug; newscms's own handles every script."""
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+@lru_cache(maxsize=8192)
+def default_slugifier(text: str, locale: str) -> str:
+    """Newscms's slugifier: per-script romanization, at most 80 characters.
+
+    Cached: a site's tag names recur in every batch of an import.
+    """
+    return slugify(text, locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettings:
+    """What a unit of work needs to know about its store."""
+
+    tables: Tables
+    clock: Clock
+    slugifier: Slugifier
+    default_locale: str
+    outbox: bool = True
+
+    def now(self) -> datetime:
+        """The injected clock's current moment, checked to be aware and returned in UTC."""
+        value = self.clock()
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError("the store's clock returned a naive datetime", field="clock")
+        return value.astimezone(UTC)
