@@ -39,12 +39,12 @@ from sqlalchemy import Uuid, and_, column, insert, or_, select, table, text, upd
 from benchmarks.generator import TAG_LOCALE
 from newscms.importers import ImportOptions, parse
 from newscms.services.importing import IMPORT_GROUP
-from newscms.store.keys import source_key, tag_locale, title_key
 from newscms.store.relations import TITLE_MATCH_WINDOW
 from newscms.store.search.documents import FIELDS, PreparedDocument, prepare
 from newscms.store.search.mariadb import document_text
 from newscms.store.search.postgres import CONFIGURATIONS
 from newscms.utils import sanitize_html, slugify
+from newscms.utils.keys import source_key, tag_locale, title_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

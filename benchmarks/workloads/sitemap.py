@@ -56,9 +56,9 @@ from benchmarks.harness import (
 )
 from newscms.formats import Site, write_sitemaps
 from newscms.store import Store, build_tables, create_engine
-from newscms.store.keys import title_key
 from newscms.store.streaming import read_snapshot, stream_sitemap_entries
 from newscms.utils import slugify
+from newscms.utils.keys import title_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

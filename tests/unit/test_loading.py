@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from newscms.domain import ArticleRef, Status
-from newscms.store.loading import _builder, _uuids
+from newscms.store._loading import _builder, _uuids
 
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from newscms.domain.workflow import ArticleEvent
+    from newscms.store._cursor import CursorCodec
     from newscms.store._settings import StoreSettings
-    from newscms.store.cursor import CursorCodec
 
 __all__ = ["UnitState"]
 

@@ -24,7 +24,7 @@ from newscms.utils.slugs import slugify
 if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
 
-    from newscms.store.cursor import CursorCodec
+    from newscms.store._cursor import CursorCodec
 
 __all__ = [
     "ArticleFilter",

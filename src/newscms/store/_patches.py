@@ -13,9 +13,9 @@ from newscms.domain.status import Status
 from newscms.domain.workflow import EventKind
 from newscms.errors import ValidationError
 from newscms.store import _slugs, _tag_resolution
+from newscms.store._creation import byline_json
 from newscms.store._write_path import Change, new_correction
-from newscms.store.creation import byline_json
-from newscms.store.keys import source_key, title_key, url_key
+from newscms.utils.keys import source_key, title_key, url_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

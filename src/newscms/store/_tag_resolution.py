@@ -15,7 +15,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select
 
 from newscms.errors import NotFoundError
-from newscms.store.keys import tag_locale
+from newscms.utils.keys import tag_locale
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from newscms.store._context import UnitState
 
 if TYPE_CHECKING:
-    from newscms.store.journal import Journal
+    from newscms.store._journal import Journal
     from newscms.store.relations import RelationRepository
     from newscms.store.search.repository import SearchRepository
 

@@ -34,9 +34,9 @@ from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.domain.workflow import EventKind
 from newscms.errors import ConflictError, NotFoundError
 from newscms.store import _slugs
-from newscms.store.creation import insert_articles, match_keys, people_rows, tag_rows
-from newscms.store.journal import SNAPSHOT_FIELDS, Entry
-from newscms.store.loading import loader_for
+from newscms.store._creation import insert_articles, match_keys, people_rows, tag_rows
+from newscms.store._journal import SNAPSHOT_FIELDS, Entry
+from newscms.store._loading import loader_for
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -307,7 +307,7 @@ def create(uow: Work, drafts: Sequence[ArticleDraft]) -> list[Article]:
     """Store new articles in the savepoint of the caller, with every follow-up of a save.
 
     The batch is checked and inserted in a few statements per table (see
-    ``store.creation``); each article gets its first revision, its events and its
+    ``store._creation``); each article gets its first revision, its events and its
     search document.
     """
     ids = insert_articles(uow, drafts)

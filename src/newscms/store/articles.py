@@ -27,6 +27,7 @@ from newscms.store._base import (
     expect,
     expect_items,
 )
+from newscms.store._cursor import query_fingerprint
 from newscms.store._errors import translated
 from newscms.store._listing import (
     ArticleFilter,
@@ -36,11 +37,10 @@ from newscms.store._listing import (
     seek_below,
     status_conditions,
 )
+from newscms.store._loading import loader_for
 from newscms.store._patches import patch_change
 from newscms.store._work import Work
-from newscms.store.cursor import query_fingerprint
-from newscms.store.keys import source_key
-from newscms.store.loading import loader_for
+from newscms.utils.keys import source_key
 
 if TYPE_CHECKING:
     import builtins
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.sql import ColumnElement, Select
 
-    from newscms.store.loading import ArticleLoader
+    from newscms.store._loading import ArticleLoader
 
 __all__ = ["ArticleFilter", "ArticleRepository"]
 

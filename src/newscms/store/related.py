@@ -44,7 +44,7 @@ from newscms.store._base import Repository, as_uuid, check_limit
 from newscms.store._context import UnitState
 from newscms.store._errors import translated
 from newscms.store._listing import is_visible, public_conditions
-from newscms.store.loading import loader_for
+from newscms.store._loading import loader_for
 from newscms.store.types import UTCDateTime
 
 if TYPE_CHECKING:

@@ -26,14 +26,14 @@ from newscms.errors import DuplicateError, NotFoundError, RelationError, Validat
 from newscms.store._base import Repository, as_uuid, check_limit, expect, expect_items
 from newscms.store._context import UnitState
 from newscms.store._errors import translated
-from newscms.store.loading import article_ref, loader_for
+from newscms.store._loading import article_ref, loader_for
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
 
     from sqlalchemy import Row
 
-    from newscms.store.loading import ArticleLoader
+    from newscms.store._loading import ArticleLoader
 
 # The matching rule's names stay importable from here, where the store's callers found them.
 __all__ = ["TITLE_MATCH_WINDOW", "MatchKeys", "RelationRepository"]

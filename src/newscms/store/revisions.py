@@ -20,10 +20,10 @@ from newscms.errors import NotFoundError, ValidationError
 from newscms.store import _write_path
 from newscms.store._base import Repository, as_uuid, as_version
 from newscms.store._errors import translated
+from newscms.store._journal import read_keyframe
 from newscms.store._patches import patch_change
+from newscms.store._snapshots import decode_snapshot
 from newscms.store._work import Work
-from newscms.store.journal import read_keyframe
-from newscms.store.snapshots import decode_snapshot
 from newscms.utils.html import html_to_text
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from newscms.errors import RetryableError, SchemaError, ValidationError
 from newscms.store import migrations
+from newscms.store._cursor import CursorCodec
 from newscms.store._errors import translate_errors
 from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
-from newscms.store.cursor import CursorCodec
 from newscms.store.engine import create_engine, prepare_engine
 from newscms.store.events import (
     DrainResult,

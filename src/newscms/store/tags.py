@@ -13,7 +13,7 @@ from newscms.store import _tag_resolution, _write_path
 from newscms.store._base import Repository, as_kind, as_locale, as_uuid, expect
 from newscms.store._errors import translated
 from newscms.store._work import Work
-from newscms.store.keys import tag_locale
+from newscms.utils.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from newscms.store._errors import is_retryable, retryable_error
+from newscms.store._journal import Journal
 from newscms.store.articles import ArticleRepository
-from newscms.store.journal import Journal
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from newscms.domain.workflow import ArticleEvent
     from newscms.errors import RetryableError
+    from newscms.store._cursor import CursorCodec
     from newscms.store._settings import StoreSettings
-    from newscms.store.cursor import CursorCodec
 
 __all__ = ["UnitOfWork"]
 

@@ -42,6 +42,7 @@ from newscms.domain.search_hit import SearchHit
 from newscms.errors import SchemaError, ValidationError
 from newscms.store._base import Repository, as_locale, as_uuid, check_limit
 from newscms.store._context import UnitState
+from newscms.store._cursor import query_fingerprint
 from newscms.store._errors import translated
 from newscms.store._listing import (
     article_filter,
@@ -49,8 +50,7 @@ from newscms.store._listing import (
     encode_position,
     status_conditions,
 )
-from newscms.store.cursor import query_fingerprint
-from newscms.store.loading import loader_for
+from newscms.store._loading import loader_for
 from newscms.store.search.documents import prepare, upsert_documents
 from newscms.store.search.engine import RANK_SCALE
 from newscms.store.search.query import parse_query
@@ -71,8 +71,8 @@ if TYPE_CHECKING:
 
     from newscms.domain.article import Article
     from newscms.domain.status import Status
+    from newscms.store._cursor import CursorCodec
     from newscms.store._listing import ArticleFilter
-    from newscms.store.cursor import CursorCodec
     from newscms.store.search.engine import Match, SearchEngine
     from newscms.store.search.query import SearchQuery
 

@@ -19,8 +19,8 @@ from sqlalchemy import insert, select
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
 from newscms.store import _slugs, _tag_resolution
-from newscms.store.keys import source_key, title_key, url_key
 from newscms.store.relations import MatchKeys
+from newscms.utils.keys import source_key, title_key, url_key
 from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 
 from newscms.domain.status import Status, effective_status
 from newscms.domain.workflow import ArticleEvent, EventKind
-from newscms.store.snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
+from newscms.store._snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

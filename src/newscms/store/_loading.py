@@ -24,7 +24,7 @@ from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
 from newscms.store._listing import is_visible
-from newscms.store.keys import tag_locale
+from newscms.utils.keys import tag_locale
 from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
