@@ -24,6 +24,7 @@ from newscms.errors import ValidationError
 from newscms.utils.html import sanitize_html
 
 __all__ = [
+    "CONTENT_FIELDS",
     "Article",
     "ArticleDraft",
     "ArticlePatch",
@@ -32,6 +33,18 @@ __all__ = [
     "Person",
     "SourceRef",
 ]
+
+CONTENT_FIELDS = (
+    "headline",
+    "subheadline",
+    "summary",
+    "body",
+    "byline",
+    "dateline",
+    "canonical_url",
+)
+"""What an article says, as editors write it: what a restore brings back and a source
+re-import sets, as opposed to its editorial state (status, dates, slug)."""
 
 HEADLINE_MAX = 500
 SUBHEADLINE_MAX = 1000

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from newscms.domain.article import CONTENT_FIELDS as ARTICLE_CONTENT
 from newscms.domain.matching import PendingKeys, names_article
 from newscms.domain.relation import RelationKind
 from newscms.utils.keys import tag_locale, title_key, url_key
@@ -35,16 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CONTENT_FIELDS", "OWNED_KINDS", "ResyncPlan", "plan_resync"]
 
-CONTENT_FIELDS = (
-    "headline",
-    "subheadline",
-    "summary",
-    "body",
-    "byline",
-    "dateline",
-    "canonical_url",
-    "date_provenance",
-)
+CONTENT_FIELDS = (*ARTICLE_CONTENT, "date_provenance")
 """Content a source carries; a re-import makes the stored article's equal to it."""
 
 OWNED_KINDS = frozenset({RelationKind.SEE_ALSO.value})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
+from newscms.domain.article import CONTENT_FIELDS
 from newscms.domain.status import Status, effective_status
 from newscms.domain.workflow import ArticleEvent, EventKind
 from newscms.store._snapshots import decode_snapshot, encode_snapshot, is_keyframe, keyframe_of
@@ -31,18 +32,12 @@ __all__ = ["SNAPSHOT_FIELDS", "Entry", "Journal", "article_snapshot", "read_keyf
 
 SNAPSHOT_FIELDS = frozenset(
     {
+        *CONTENT_FIELDS,
         "locale",
         "slug",
-        "headline",
-        "subheadline",
-        "summary",
-        "body",
-        "byline",
-        "dateline",
         "status",
         "published_at",
         "embargoed_until",
-        "canonical_url",
         "source",
         "date_provenance",
     }

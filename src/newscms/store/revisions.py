@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from newscms.domain.article import ArticlePatch
+from newscms.domain.article import CONTENT_FIELDS, ArticlePatch
 from newscms.domain.tag import TagInput
 from newscms.domain.workflow import FieldChange, Revision, RevisionDiff
 from newscms.errors import NotFoundError, ValidationError
@@ -37,7 +37,7 @@ __all__ = ["RevisionRepository"]
 _TEXT_FIELDS = frozenset({"body", "summary"})
 
 # What a restore brings back: the content, not the editorial state (status, dates, slug).
-_RESTORED = ("headline", "subheadline", "summary", "body", "byline", "dateline", "canonical_url")
+_RESTORED = CONTENT_FIELDS
 
 
 class RevisionRepository(Repository[Work]):
