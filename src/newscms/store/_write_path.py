@@ -233,7 +233,7 @@ def _write(uow: Work, row: Row[Any], change: Change, action: str) -> Article:
         article, action=action, changed=change.fields, events=events, old_slug=row.slug
     )
     if _SHOWN_BY_OTHERS & columns.keys() or change.slug is not None:
-        touch(uow, _sources_showing(uow, row.id), reindex=False)
+        _announce_sources(uow, row.id)
     return article
 
 
@@ -346,11 +346,10 @@ def delete_article(uow: Work, article_id: UUID, expected_version: int | None) ->
     with uow.atomic():
         row = lock_row(uow, article_id)
         check_version(uow, row, expected_version)
-        showing = _sources_showing(uow, row.id)
+        _announce_sources(uow, row.id)
         uow.relations.unresolve_incoming(row)
         uow.journal.deleted(row)
         uow.connection.execute(delete(a).where(a.c.id == article_id))
-        touch(uow, showing, reindex=False)
 
 
 # -- changes that reach articles from elsewhere -------------------------------------------------
@@ -386,10 +385,16 @@ def articles_tagged(uow: Work, tag_ids: Iterable[UUID]) -> list[UUID]:
     )
 
 
-def _sources_showing(uow: Work, article_id: UUID) -> list[UUID]:
-    """The other articles whose relations point at ``article_id``."""
+def _announce_sources(uow: Work, article_id: UUID) -> None:
+    """Announce ``updated`` for the other articles whose relations show ``article_id``.
+
+    One statement reads them (their search documents do not hold related headlines,
+    so nothing is reindexed).
+    """
     statement = _statements(uow.settings.tables).sources_showing
-    return list(dict.fromkeys(uow.connection.scalars(statement, {"id": article_id})))
+    rows = uow.connection.execute(statement, {"id": article_id}).all()
+    if rows:
+        uow.journal.announce(rows, EventKind.UPDATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,9 +414,11 @@ def _statements(t: Tables) -> _Statements:
     one = bindparam("id", type_=r.c.target_id.type)
     names = ("id", "locale", "slug", "status", "published_at", "version", "embargoed_until")
     ids = bindparam("ids", expanding=True, type_=a.c.id.type)
+    columns = [a.c[name] for name in names]
+    sources = select(r.c.source_id).where(r.c.target_id == one, r.c.source_id != one)
     return _Statements(
-        sources_showing=select(r.c.source_id).where(r.c.target_id == one, r.c.source_id != one),
-        announced=select(*(a.c[name] for name in names)).where(a.c.id.in_(ids)).order_by(a.c.id),
+        sources_showing=select(*columns).where(a.c.id.in_(sources)).order_by(a.c.id),
+        announced=select(*columns).where(a.c.id.in_(ids)).order_by(a.c.id),
     )
 
 
