@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 
 from newscms.errors import NewsCMSError
-from newscms.utils.dates import time_zone
+from newscms.utils.dates import in_zone, time_zone
 
 if TYPE_CHECKING:
     from newscms.domain.article import Article
@@ -72,7 +72,7 @@ def published_label(item: Article) -> str:
         return "—"
     if item.date_provenance is None:
         return item.published_at.strftime("%Y-%m-%d %H:%M UTC")
-    local = item.published_at.astimezone(time_zone(item.date_provenance.zone))
+    local = in_zone(item.published_at, time_zone(item.date_provenance.zone))
     return local.strftime("%Y-%m-%d %H:%M" if item.published_time_known else "%Y-%m-%d")
 
 

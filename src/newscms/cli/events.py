@@ -75,7 +75,10 @@ def drain(ctx: CliContext, *, webhook: str | None, limit: int, as_json: bool) ->
 
 
 @events.command()
-@click.option("--older-than-days", default=30, show_default=True, type=click.IntRange(0))
+# timedelta holds at most 999,999,999 days; older than that is older than every event.
+@click.option(
+    "--older-than-days", default=30, show_default=True, type=click.IntRange(0, 999_999_999)
+)
 @pass_context
 def prune(ctx: CliContext, *, older_than_days: int) -> None:
     """Delete delivered events older than the given number of days."""

@@ -200,7 +200,17 @@ def correct(
     if summary is not None:
         fields["summary"] = summary
     if body_file is not None:
-        fields["body"] = body_file.read_text(encoding="utf-8")
+        try:
+            fields["body"] = body_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"{body_file} is not UTF-8 text (byte {exc.start}); convert it first",
+                field="body_file",
+            ) from None
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot read {body_file}: {exc.strerror}", field="body_file"
+            ) from None
     if not fields:
         raise ValidationError("give --headline, --summary or --body-file", field="changes")
 

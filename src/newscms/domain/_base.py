@@ -8,13 +8,14 @@ names the field, never as pydantic's own exception.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import pydantic
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from newscms.errors import NaiveDatetimeError, ValidationError
+from newscms.utils.dates import to_utc
 from newscms.utils.locales import normalize_locale
 from newscms.utils.text import clean_text
 
@@ -64,7 +65,7 @@ def _require_aware(value: datetime) -> datetime:
         raise NaiveDatetimeError(
             "a naive datetime was given; attach a time zone (for example tzinfo=UTC)"
         )
-    return value.astimezone(UTC)
+    return to_utc(value)
 
 
 UTCDatetime = Annotated[datetime, AfterValidator(_require_aware)]

@@ -23,6 +23,7 @@ URL_MAX = 2000
 
 PendingTitle = Annotated[str, BeforeValidator(text_check(500))]
 Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
+PendingSlug = Annotated[str, BeforeValidator(text_check(200))]
 
 
 class RelationKind(StrEnum):
@@ -47,7 +48,7 @@ class PendingTarget(DomainModel):
     title: PendingTitle | None = None
     published_at: UTCDatetime | None = None
     url: Url | None = None
-    slug: str | None = None
+    slug: PendingSlug | None = None
     locale: LocaleTag | None = None
 
     @model_validator(mode="after")

@@ -29,6 +29,7 @@ from lxml import etree
 from newscms.errors import ValidationError
 from newscms.formats._syndication import last_modified, xml_text
 from newscms.formats.site import to_uri
+from newscms.utils.dates import in_zone
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -262,7 +263,7 @@ def _lang(locale: str | None) -> dict[str, str]:
 
 
 def _rfc822(value: datetime, site: Site) -> str:
-    return format_datetime(value.astimezone(site.zone))
+    return format_datetime(in_zone(value, site.zone))
 
 
 def _peek(articles: Iterable[Article]) -> tuple[Iterator[Article], Article | None]:

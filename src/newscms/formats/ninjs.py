@@ -51,6 +51,7 @@ from newscms.domain.ninjs_profile import (
 )
 from newscms.errors import ValidationError
 from newscms.formats.site import http_uri
+from newscms.utils.dates import in_zone
 from newscms.utils.html import html_to_text, word_count
 from newscms.utils.locales import babel_locale
 
@@ -116,7 +117,7 @@ def to_ninjs(
 
     def stamp(value: datetime) -> str:
         # Full precision (unlike feeds): ninjs is an exchange format, and times survive it.
-        return value.astimezone(zone).isoformat()
+        return in_zone(value, zone).isoformat()
 
     item: dict[str, Any] = {
         "uri": ninjs_uri(article.id),

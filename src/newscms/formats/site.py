@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newscms.domain import Article, ArticleRef
 from newscms.domain.status import is_public_status
 from newscms.errors import ValidationError
-from newscms.utils.dates import ensure_aware
+from newscms.utils.dates import ensure_aware, in_zone
 from newscms.utils.locales import language_of
 
 if TYPE_CHECKING:
@@ -224,7 +224,7 @@ class Site:
         """
         if value.tzinfo is None:
             ensure_aware(value, field="value")  # raises the error that says what to do
-        local = value.astimezone(self.zone)
+        local = in_zone(value, self.zone)
         if local.microsecond:
             local = local.replace(microsecond=0)
         return local.isoformat()
@@ -245,7 +245,7 @@ class Site:
         if not fields & _DATE_FIELDS:
             pass
         elif article.published_at is not None:
-            local = article.published_at.astimezone(self.zone)
+            local = in_zone(article.published_at, self.zone)
             values["year"] = str(local.year).zfill(4)
             values["month"] = str(local.month).zfill(2)
             values["day"] = str(local.day).zfill(2)

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Repository",
+    "as_count",
     "as_kind",
     "as_locale",
+    "as_lookup",
     "as_uuid",
     "as_version",
     "check_limit",
@@ -33,6 +35,7 @@ T = TypeVar("T")
 U = TypeVar("U", bound="UnitState")
 
 MAX_PAGE = 200
+_INT_MAX = 2**31 - 1
 
 _KIND: pydantic.TypeAdapter[str] = pydantic.TypeAdapter(Identifier)
 
@@ -88,9 +91,30 @@ def as_version(value: object, field: str = "expected_version") -> int | None:
     """An expected version (a positive integer), or ``None`` when the caller gives none."""
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _INT_MAX:
         raise ValidationError("must be a positive integer (the version you read)", field=field)
     return value
+
+
+def as_count(value: object, field: str, *, least: int = 1) -> int:
+    """An integer from ``least`` up to what an integer column holds (2**31 - 1)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not least <= value <= _INT_MAX:
+        raise ValidationError(f"must be an integer from {least} to {_INT_MAX}", field=field)
+    return value
+
+
+def as_lookup(value: object, field: str) -> str | None:
+    """``value`` as a key to look up, or ``None`` when no stored key can equal it.
+
+    Text that is not valid Unicode (lone surrogates, from a mis-decoded URL or file
+    name) cannot be sent to the database, so it names nothing: the lookup finds nothing.
+    """
+    text = expect(value, str, field)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return text
 
 
 def as_uuid(value: object, field: str) -> UUID:

@@ -19,6 +19,7 @@ from newscms.domain.article import SLUG_MAX
 from newscms.domain.status import Status
 from newscms.errors import InvalidCursorError, NaiveDatetimeError, ValidationError
 from newscms.store._base import as_kind, as_locale, as_uuid, expect
+from newscms.utils.dates import to_utc
 from newscms.utils.slugs import slugify
 
 if TYPE_CHECKING:
@@ -102,6 +103,8 @@ def article_filter(
                 "a naive datetime was given; attach a time zone (for example tzinfo=UTC)",
                 field=name,
             )
+        if value is not None:
+            to_utc(value, field=name)  # a moment UTC cannot hold is refused here, by name
     return ArticleFilter(
         locale=as_locale(locale, "locale") if locale is not None else None,
         status=status,

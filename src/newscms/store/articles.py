@@ -21,6 +21,7 @@ from newscms.store import _write_path
 from newscms.store._base import (
     Repository,
     as_locale,
+    as_lookup,
     as_uuid,
     as_version,
     check_limit,
@@ -93,10 +94,14 @@ class ArticleRepository(Repository[Work]):
             NotFoundError: no article has or had this slug in this locale.
         """
         locale = as_locale(locale, "locale")
-        expect(slug, str, "slug")
+        key = as_lookup(slug, "slug")
+        if key is None:
+            raise NotFoundError(
+                f"no article with slug {slug!r} in {locale}", kind="article", key=(locale, slug)
+            )
         found = self._load(
             self._one("slug", public=public),
-            {"locale": locale, "slug": slug.strip().lower()},
+            {"locale": locale, "slug": key.strip().lower()},
             public=public,
         )
         if not found:

@@ -276,7 +276,11 @@ class Store:
         if not isinstance(older_than, timedelta) or older_than < timedelta(0):
             raise ValidationError("must be a non-negative timedelta", field="older_than")
         with self.session() as uow:
-            return prune_events(uow, delivered_before=uow.now() - older_than)
+            try:
+                cutoff = uow.now() - older_than
+            except OverflowError:
+                return 0  # before the year 1: nothing was delivered that long ago
+            return prune_events(uow, delivered_before=cutoff)
 
     def publish_due(self, *, actor: str | None = None) -> tuple[Article, ...]:
         """Record the publication of every scheduled article whose time has come.

@@ -10,7 +10,7 @@ from sqlalchemy import delete, exists, func, insert, select, update
 from newscms.domain.tag import Tag, TagInput, TagName
 from newscms.errors import DuplicateError, NotFoundError, ValidationError
 from newscms.store import _tag_resolution, _write_path
-from newscms.store._base import Repository, as_kind, as_locale, as_uuid, expect
+from newscms.store._base import Repository, as_kind, as_locale, as_lookup, as_uuid
 from newscms.store._errors import translated
 from newscms.store._work import Work
 from newscms.utils.keys import tag_locale
@@ -53,13 +53,17 @@ class TagRepository(Repository[Work]):
         Raises:
             NotFoundError: no tag has or had this slug.
         """
-        expect(slug, str, "slug")
+        key = as_lookup(slug, "slug")
+        if key is None:
+            raise NotFoundError(
+                f"no tag with slug {slug!r} in {locale}", kind="tag", key=(locale, slug)
+            )
         chain = fallback_chain(
             tag_locale(as_locale(locale, "locale")), self.uow.settings.default_locale
         )
         ts = self.t.tag_slugs
         query = select(ts.c.tag_id, ts.c.locale, ts.c.kind).where(
-            ts.c.slug == slug.strip().lower(), ts.c.locale.in_(chain)
+            ts.c.slug == key.strip().lower(), ts.c.locale.in_(chain)
         )
         if kind is not None:
             query = query.where(ts.c.kind == as_kind(kind, "kind"))

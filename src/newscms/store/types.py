@@ -10,6 +10,7 @@ from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from newscms.errors import NaiveDatetimeError
+from newscms.utils.dates import to_utc
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -41,7 +42,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise NaiveDatetimeError("naive datetimes cannot be stored; attach a time zone")
-        value = value.astimezone(UTC)
+        value = to_utc(value)
         return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

@@ -43,11 +43,13 @@ __all__ = [
     "ensure_aware",
     "format_date",
     "format_relative",
+    "in_zone",
     "infer_date_order",
     "isoformat",
     "local_to_utc",
     "parse_date",
     "time_zone",
+    "to_utc",
 ]
 
 DEFAULT_ZONE = "Europe/Rome"
@@ -208,7 +210,36 @@ def ensure_aware(value: datetime, *, field: str) -> datetime:
             "attach one (datetime.now(UTC), local_to_utc)",
             field=field,
         )
-    return value.astimezone(UTC)
+    return to_utc(value, field=field)
+
+
+def to_utc(value: datetime, *, field: str | None = None) -> datetime:
+    """An aware ``value`` as UTC, refused when UTC cannot hold it.
+
+    ``datetime(1, 1, 1, 1, tzinfo=+05:00)`` or 9999-12-31 23:00 at -05:00 lie outside
+    the years 1 to 9999 once in UTC, where Python's datetime ends.
+
+    Raises:
+        ValidationError: the moment is outside what UTC can represent.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(
+            f"{value.isoformat()} is outside the years 1 to 9999 once in UTC", field=field
+        ) from None
+
+
+def in_zone(value: datetime, zone: tzinfo) -> datetime:
+    """An aware ``value`` as wall time in ``zone``; in UTC where that wall time cannot exist.
+
+    Within hours of year 1 or 9999 a zone's local time may fall outside what datetime
+    holds; the instant is then written in UTC, which names the same moment.
+    """
+    try:
+        return value.astimezone(zone)
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def local_to_utc(local: datetime, zone: str) -> datetime:
@@ -274,7 +305,7 @@ def format_date(
         raise ValidationError(f"use one of {', '.join(sorted(_FORMATS))}", field="format")
     length = cast("_Length", format)
     cldr = babel_locale(locale)
-    local = instant.astimezone(where)
+    local = in_zone(instant, where)
     day = babel_dates.format_date(local.date(), length, locale=cldr)
     if not time:
         return day
