@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newscms needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -34,6 +34,12 @@ typecheck: $(VENV)/.installed-dev
 
 test: lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Hostile values at every public function and CLI command on the three backends:
+# FUZZ_EXAMPLES cases per surface and backend (make test runs a small fixed-seed budget).
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.installed-dev
+	NEWSCMS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -n 2 -p no:cacheprovider $(FUZZ_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

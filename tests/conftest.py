@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.engine import make_url
 
-from newscms.store import Store, build_tables, create_engine
+from newscms.store import Store, Tables, build_tables, create_engine
 
 POSTGRES_URL = os.environ.get(
     "NEWSCMS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -219,3 +220,46 @@ def store(engine: Engine, clock: FakeClock) -> Store:
 def backend(engine: Engine) -> str:
     """The name of the backend the current test runs on."""
     return "mariadb" if engine.dialect.name in ("mysql", "mariadb") else engine.dialect.name
+
+
+# -- every table at once: snapshots and resets (store and fuzz tests) --------------------
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def _sort_key(row: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(repr(value) for value in row)
+
+
+@pytest.fixture
+def snapshot(store: Store) -> Callable[[], Snapshot]:
+    """Return a function reading every row of every newscms table, in a stable order.
+
+    Two equal snapshots mean nothing at all was written in between.
+    """
+    tables: Tables = store.tables
+
+    def take() -> Snapshot:
+        with store.engine.connect() as conn:
+            return {
+                table.name: sorted(
+                    (tuple(row) for row in conn.execute(select(table))), key=_sort_key
+                )
+                for table in tables.metadata.sorted_tables
+            }
+
+    return take
+
+
+@pytest.fixture
+def reset(store: Store) -> Callable[[], None]:
+    """Return a function emptying every content table (for each hypothesis example)."""
+    tables: Tables = store.tables
+
+    def run() -> None:
+        with store.engine.begin() as conn:
+            for table in reversed(tables.metadata.sorted_tables):
+                if table is not tables.meta:
+                    conn.execute(delete(table))
+
+    return run

@@ -1,55 +1,13 @@
-"""Fixtures shared by the store tests: table snapshots, a table reset, a statement counter."""
+"""Fixtures of the store tests: a statement counter (snapshots and resets are in tests/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, event, select
-
-from newscms.store import Store, Tables
-
-Snapshot = dict[str, list[tuple[Any, ...]]]
-
-
-def _sort_key(row: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple(repr(value) for value in row)
-
-
-@pytest.fixture
-def snapshot(store: Store) -> Callable[[], Snapshot]:
-    """Return a function reading every row of every newscms table, in a stable order.
-
-    Two equal snapshots mean nothing at all was written in between.
-    """
-    tables: Tables = store.tables
-
-    def take() -> Snapshot:
-        with store.engine.connect() as conn:
-            return {
-                table.name: sorted(
-                    (tuple(row) for row in conn.execute(select(table))), key=_sort_key
-                )
-                for table in tables.metadata.sorted_tables
-            }
-
-    return take
-
-
-@pytest.fixture
-def reset(store: Store) -> Callable[[], None]:
-    """Return a function emptying every content table (for each hypothesis example)."""
-    tables: Tables = store.tables
-
-    def run() -> None:
-        with store.engine.begin() as conn:
-            for table in reversed(tables.metadata.sorted_tables):
-                if table is not tables.meta:
-                    conn.execute(delete(table))
-
-    return run
+from sqlalchemy import Engine, event
 
 
 @dataclass

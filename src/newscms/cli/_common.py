@@ -82,8 +82,15 @@ def emit_json(value: Any) -> None:
 
 
 def fail(message: str, *, status: int = 1) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``status``."""
-    click.echo(f"error: {message}", err=True)
+    """Print ``error: message`` on stderr and exit with ``status``.
+
+    Bytes a terminal cannot show (a lone surrogate from a file name that is not UTF-8,
+    quoted back in the message) and line breaks are written as escapes.
+    """
+    safe = message.encode("utf-8", "backslashreplace").decode("utf-8")
+    # One line, whatever the message quotes back (a value with a newline in it).
+    safe = safe.replace("\r", "\\r").replace("\n", "\\n")
+    click.echo(f"error: {safe}", err=True)
     sys.exit(status)
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Repository",
     "as_count",
+    "as_flag",
     "as_kind",
     "as_locale",
     "as_lookup",
@@ -93,6 +94,13 @@ def as_version(value: object, field: str = "expected_version") -> int | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= _INT_MAX:
         raise ValidationError("must be a positive integer (the version you read)", field=field)
+    return value
+
+
+def as_flag(value: object, field: str) -> bool:
+    """A yes/no option: ``True`` or ``False``, nothing that merely looks like one."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"expected True or False, got {type(value).__name__}", field=field)
     return value
 
 

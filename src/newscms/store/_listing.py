@@ -18,7 +18,7 @@ from sqlalchemy import and_, false, or_
 from newscms.domain.article import SLUG_MAX
 from newscms.domain.status import Status
 from newscms.errors import InvalidCursorError, NaiveDatetimeError, ValidationError
-from newscms.store._base import as_kind, as_locale, as_uuid, expect
+from newscms.store._base import as_flag, as_kind, as_locale, as_uuid, expect
 from newscms.utils.dates import to_utc
 from newscms.utils.slugs import slugify
 
@@ -108,7 +108,7 @@ def article_filter(
     return ArticleFilter(
         locale=as_locale(locale, "locale") if locale is not None else None,
         status=status,
-        public=bool(public),
+        public=as_flag(public, "public"),
         tag=as_uuid(tag, "tag") if tag is not None else None,
         tag_kind=as_kind(tag_kind, "tag_kind") if tag_kind is not None else None,
         person=slugify(expect(person, str, "person"), max_length=SLUG_MAX) if person else None,

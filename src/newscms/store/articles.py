@@ -20,6 +20,7 @@ from newscms.errors import NotFoundError
 from newscms.store import _write_path
 from newscms.store._base import (
     Repository,
+    as_flag,
     as_locale,
     as_lookup,
     as_uuid,
@@ -79,6 +80,7 @@ class ArticleRepository(Repository[Work]):
             NotFoundError: no such article (or, with ``public``, not visible).
         """
         article_id = as_uuid(article_id, "article_id")
+        public = as_flag(public, "public")
         found = self._load(self._one("id", public=public), {"id": article_id}, public=public)
         if not found:
             raise NotFoundError(f"no article with id {article_id}", kind="article", key=article_id)
@@ -94,6 +96,7 @@ class ArticleRepository(Repository[Work]):
             NotFoundError: no article has or had this slug in this locale.
         """
         locale = as_locale(locale, "locale")
+        public = as_flag(public, "public")
         key = as_lookup(slug, "slug")
         if key is None:
             raise NotFoundError(

@@ -36,6 +36,7 @@ from newscms.store.events import (
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
 from newscms.utils.locales import normalize_locale
+from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -165,6 +166,7 @@ class Store:
         ``actor`` (a user name) is recorded on every revision saved in it. Event
         handlers run after the commit, never after a rollback.
         """
+        actor = _actor(actor)
         with translate_errors(), self.engine.connect() as plain:
             begin = "DEFERRED" if readonly else "IMMEDIATE"
             connection = plain.execution_options(newscms_sqlite_begin=begin)
@@ -221,6 +223,7 @@ class Store:
         run after the host commits (and never after a rollback); with a bare
         ``Connection`` newscms cannot see the commit, so use the outbox (``drain_events``).
         """
+        actor = _actor(actor)
         if not isinstance(session, Session | Connection):
             raise ValidationError(
                 f"expected a SQLAlchemy Session or Connection, got {type(session).__name__}",
@@ -295,3 +298,20 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection (the engine stays usable)."""
         self.engine.dispose()
+
+
+_ACTOR_MAX = 200
+
+
+def _actor(actor: object) -> str | None:
+    """The name revisions record as their author: text, cleaned, at most 200 characters."""
+    if actor is None:
+        return None
+    if not isinstance(actor, str):
+        raise ValidationError(f"expected a name, got {type(actor).__name__}", field="actor")
+    name = " ".join(clean_text(actor).split())
+    if not name:
+        return None
+    if len(name) > _ACTOR_MAX:
+        raise ValidationError(f"is longer than {_ACTOR_MAX} characters", field="actor")
+    return name

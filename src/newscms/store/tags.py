@@ -10,7 +10,7 @@ from sqlalchemy import delete, exists, func, insert, select, update
 from newscms.domain.tag import Tag, TagInput, TagName
 from newscms.errors import DuplicateError, NotFoundError, ValidationError
 from newscms.store import _tag_resolution, _write_path
-from newscms.store._base import Repository, as_kind, as_locale, as_lookup, as_uuid
+from newscms.store._base import Repository, as_count, as_kind, as_locale, as_lookup, as_uuid
 from newscms.store._errors import translated
 from newscms.store._work import Work
 from newscms.utils.keys import tag_locale
@@ -53,14 +53,13 @@ class TagRepository(Repository[Work]):
         Raises:
             NotFoundError: no tag has or had this slug.
         """
+        locale = as_locale(locale, "locale")
         key = as_lookup(slug, "slug")
         if key is None:
             raise NotFoundError(
                 f"no tag with slug {slug!r} in {locale}", kind="tag", key=(locale, slug)
             )
-        chain = fallback_chain(
-            tag_locale(as_locale(locale, "locale")), self.uow.settings.default_locale
-        )
+        chain = fallback_chain(tag_locale(locale), self.uow.settings.default_locale)
         ts = self.t.tag_slugs
         query = select(ts.c.tag_id, ts.c.locale, ts.c.kind).where(
             ts.c.slug == key.strip().lower(), ts.c.locale.in_(chain)
@@ -83,8 +82,7 @@ class TagRepository(Repository[Work]):
             ValidationError: ``kind`` is not a kind name or ``min_count`` not a count.
         """
         kind = as_kind(kind, "kind") if kind is not None else None
-        if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 0:
-            raise ValidationError("must be a non-negative integer", field="min_count")
+        min_count = as_count(min_count, "min_count", least=0)
         at, tg = self.t.article_tags, self.t.tags
         count = func.count(at.c.article_id).label("article_count")
         query = (

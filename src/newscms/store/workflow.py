@@ -23,6 +23,7 @@ from newscms.store._errors import translated
 from newscms.store._patches import patch_change
 from newscms.store._work import Work
 from newscms.store._write_path import Change
+from newscms.utils.text import clean_text
 from newscms.utils.tokens import make_preview_token, read_preview_token
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class WorkflowRepository(Repository[Work]):
                 publication date.
         """
         expect(patch, ArticlePatch, "patch")
-        if not isinstance(note, str) or not note.strip():
+        if not isinstance(note, str) or not clean_text(note).strip():
             raise ValidationError("a correction needs a public note", field="note")
         if len(note) > _NOTE_MAX:
             raise ValidationError(f"is longer than {_NOTE_MAX} characters", field="note")
@@ -201,7 +202,7 @@ class WorkflowRepository(Repository[Work]):
                 "a correction keeps the original publication date", field="published_at"
             )
         article_id = as_uuid(article_id, "article_id")
-        note = " ".join(note.split())
+        note = " ".join(clean_text(note).split())
 
         def decide(row: Row[Any]) -> Change | None:
             status = effective_status(Status(row.status), row.published_at, self.uow.now())

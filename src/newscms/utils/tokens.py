@@ -23,7 +23,10 @@ _MIN_SECRET = 16
 
 
 def _key(secret: bytes | str) -> bytes:
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    try:
+        key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    except UnicodeEncodeError:  # lone surrogates: no key can be made of it
+        raise ValidationError("must be valid Unicode text or bytes", field="secret") from None
     if not isinstance(key, bytes) or len(key) < _MIN_SECRET:
         raise ValidationError(f"must be at least {_MIN_SECRET} bytes long", field="secret")
     return key
