@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from fuzz_values import hostile_ints, hostile_text
+from fuzz_values import hostile_ints
+from fuzz_values import hostile_text as _any_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -31,8 +32,18 @@ EXAMPLES = int(os.environ.get("NEWSCMS_FUZZ_EXAMPLES", "25"))
 SLUG = "seoul-claims-pyongyang-test-fired-missiles"
 TAG = "nuclear"
 
-# Click refuses arguments that are not str; hostile text is what a shell can pass
-# (lone surrogates are how Python hands over bytes that are not UTF-8).
+
+def _as_argv(text: str) -> str:
+    """``text`` as a shell can pass it: any bytes but NUL, decoded as Python decodes argv.
+
+    Bytes that are not UTF-8 arrive as lone surrogates U+DC80..U+DCFF (surrogateescape);
+    other lone surrogates cannot come from a command line.
+    """
+    raw = text.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
+    return os.fsdecode(raw)
+
+
+hostile_text = _any_text.map(_as_argv)
 word = st.one_of(hostile_text, st.just(SLUG), st.just(TAG), st.just("en"), st.just("it"))
 number = st.one_of(st.sampled_from(["1", "2", "0", "-1", "99999999999999999999"]), hostile_text)
 number = number | hostile_ints.map(str)
@@ -163,7 +174,8 @@ def test_every_command_ends_in_one_line_or_a_usage_error(store, seeded, command,
     argv = data.draw(COMMANDS[command])
     before = _rows(store)
     result = CliRunner().invoke(cli, ["--db", _url(store), *argv])
-    shown = f"newscms {' '.join(map(repr, argv))} -> {result.exit_code}: {result.output!r} {result.exception!r}"
+    called = " ".join(map(repr, argv))
+    shown = f"newscms {called} -> {result.exit_code}: {result.output!r} {result.exception!r}"
     assert result.exit_code in (0, 1, 2), shown
     assert not isinstance(result.exception, Exception) or isinstance(
         result.exception, SystemExit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -12,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newscms.cli._common import CliContext, fail, pass_context
 from newscms.domain.status import Status
+from newscms.errors import ValidationError
 from newscms.services.exporting import (
     DEFAULT_URL_TEMPLATE,
     FEED_LIMIT,
@@ -21,6 +23,7 @@ from newscms.services.exporting import (
     export,
     make_site,
 )
+from newscms.services.importing import portable_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,12 +39,23 @@ SITE_NAME_ENV = "NEWSCMS_SITE_NAME"
 URL_TEMPLATE_ENV = "NEWSCMS_URL_TEMPLATE"
 
 
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``-o`` as a path; an empty one is a usage error (``Path("")`` would mean ``.``)."""
+    if value is None:
+        return None
+    if not value:
+        message = "is empty: give the path of a file (or, for sitemaps, a directory)"
+        raise click.BadParameter(message, ctx, param)
+    return Path(value)
+
+
 @click.command("export")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(list(FORMATS)))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=click.Path(),
+    callback=_output_path,
     help="File to write (default: stdout); for sitemap and news-sitemap, a directory.",
 )
 @click.option("--locale", help="Only this locale (BCP 47); also the feed's language.")
@@ -145,20 +159,53 @@ def export_command(
     store = ctx.store()
     with ExitStack() as stack:
         progress = _progress(ctx.errors, stack)
-        result = export(
-            store,
-            format_name,
-            output if output is not None else sys.stdout.buffer,
-            site=site,
-            filters=filters,
-            options=options,
-            progress=progress,
-        )
+        try:
+            result = export(
+                store,
+                format_name,
+                output if output is not None else sys.stdout.buffer,
+                site=site,
+                filters=filters,
+                options=options,
+                progress=progress,
+            )
+            if output is None:
+                _flush_stdout()
+        except ValidationError as exc:
+            if output is None and exc.field == "output":
+                _silence_stdout()
+            raise
     if output is not None:
         unit = "URL" if FORMATS[format_name].directory else "article"
         files = f"{len(result.paths)} files in " if len(result.paths) > 1 else ""
         noun = unit if result.count == 1 else f"{unit}s"
-        ctx.errors.print(f"wrote {result.count:,} {noun} to {files}{output}", soft_wrap=True)
+        where = portable_name(os.fspath(output))
+        ctx.errors.print(
+            f"wrote {result.count:,} {noun} to {files}{where}",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
+
+
+def _flush_stdout() -> None:
+    """Hand stdout what is buffered now, so a refused write is this command's error."""
+    try:
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ValidationError(f"cannot write stdout: {reason}", field="output") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what it refused must not fail again as Python exits."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test runner's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def _progress(console: Console, stack: ExitStack) -> Callable[[int], None] | None:

@@ -8,6 +8,7 @@ then the summary table, or with ``--json`` the report as one JSON document
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,12 @@ from rich.table import Table
 from newscms.cli._common import CliContext, emit_json, pass_context
 from newscms.errors import LocaleError, ValidationError
 from newscms.importers import FORMATS, ImportOptions
-from newscms.services.importing import OUTCOMES, collect_files, import_files
+from newscms.services.importing import (
+    MAX_FILE_SIZE,
+    OUTCOMES,
+    collect_files,
+    import_files,
+)
 from newscms.utils.dates import DEFAULT_ZONE, DateOrder
 
 if TYPE_CHECKING:
@@ -40,6 +46,19 @@ _OPTION_OF = {
     "date_order": "--date-order",
     "see_also_date_order": "--see-also-date-order",
 }
+
+_SIZE = re.compile(r"\s*(\d+)\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _byte_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """``--max-file-size`` as bytes: ``64M``, ``512KiB``, ``2G`` or a plain number of bytes."""
+    match = _SIZE.fullmatch(value)
+    count = int(match[1]) * _UNITS[(match[2] or "").lower()] if match else 0
+    if count < 1:
+        message = f"{value!r} is not a size: write a positive number of bytes, or 64M, 512K, 2G"
+        raise click.BadParameter(message, ctx, param)
+    return count
 
 
 @click.command("import")
@@ -76,6 +95,14 @@ _OPTION_OF = {
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory the source identities are relative to (default: absolute paths).",
 )
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    default=f"{MAX_FILE_SIZE // 1024**2}M",
+    callback=_byte_count,
+    show_default=True,
+    help="The largest file read; a larger one fails, unread (K, M, G: binary units).",
+)
 @click.option("--dry-run", is_flag=True, help="Parse and compare everything; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
 @pass_context
@@ -89,13 +116,17 @@ def import_command(
     date_order: str,
     see_also_date_order: str | None,
     source_root: Path | None,
+    max_file_size: int,
     dry_run: bool,
     as_json: bool,
 ) -> None:
     """Import news from PATHs (files or directories, which recurse), one transaction per file.
 
-    Importing a source again updates its article instead of duplicating it. The exit
-    status is 1 when any file failed (it wrote nothing; the others were imported).
+    Importing a source again updates its article instead of duplicating it. Only
+    regular files are read: in a directory, links that lead out of it, FIFOs, sockets
+    and devices are skipped; named on the command line, anything but a file fails.
+    The exit status is 1 when any file failed (it wrote nothing; the others were
+    imported).
     """
     options = _options(locale, timezone, date_order, see_also_date_order)
     try:
@@ -107,7 +138,13 @@ def import_command(
         console = ctx.errors if as_json else ctx.console
         with _progress(console, len(files), quiet=as_json, dry_run=dry_run) as show:
             report = import_files(
-                store, files, format=format_, options=options, dry_run=dry_run, progress=show
+                store,
+                files,
+                format=format_,
+                options=options,
+                dry_run=dry_run,
+                max_file_size=max_file_size,
+                progress=show,
             )
     finally:
         store.dispose()

@@ -18,18 +18,24 @@ into the format's writer, so the largest export holds one page of articles at a 
 =================  =============================================================
 
 Feeds and sitemaps list what the public sees (sitemaps nothing else); the other formats
-take every status unless told otherwise. A file is written beside its destination and
-renamed into place when complete, so a failed export leaves the previous file as it was;
-a sitemap directory gets its new files the same way, and loses the numbered files of an
-earlier, longer sitemap.
+take every status unless told otherwise. An export writes through to what its path
+names. A regular file (or a new path) is written beside itself, synced and renamed
+into place when complete, so a failed export leaves the previous file as it was; a
+symbolic link is followed and its target replaced the same way, so the link stays.
+Anything else (``/dev/stdout``, ``/dev/null``, a terminal, a FIFO) is written as a
+stream, never replaced, and a write it refuses (``/dev/full``) is an error. A directory
+is refused, but for the sitemaps: a sitemap directory gets its new files by rename
+too, and loses the numbered files of an earlier, longer sitemap.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import secrets
+import stat
 import textwrap
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -52,6 +58,7 @@ from newscms.formats import (
     write_sitemaps,
 )
 from newscms.formats.sitemaps import NEWS_WINDOW
+from newscms.services.importing import portable_name
 from newscms.store.streaming import read_snapshot, stream_articles, stream_sitemap_entries
 
 if TYPE_CHECKING:
@@ -337,13 +344,19 @@ def export(
             count = spec.writer(job)
         elif isinstance(target, str | Path):
             path = Path(target)
-            with _replacing(path) as out:
+            with _output(path, name) as out:
                 job.out = out
                 count = spec.writer(job)
             job.paths.append(path)
         else:
             job.out = target
-            count = spec.writer(job)
+            try:
+                count = spec.writer(job)
+            except OSError as exc:  # the stream refused a write: full, closed, gone
+                called = getattr(target, "name", None)  # "<stdout>", a file's path
+                shown = called if isinstance(called, str) else "the output stream"
+                reason = exc.strerror or str(exc)
+                raise ValidationError(f"cannot write {shown}: {reason}", field="output") from None
     return ExportResult(format=name, count=count, paths=tuple(job.paths))
 
 
@@ -510,6 +523,12 @@ class _Format:
                     f"the {name} format writes a directory of files: give its path",
                     field="output",
                 )
+        if isinstance(target, str) and not target:
+            # Path("") is ".": an empty name is a mistake, not the current directory.
+            raise ValidationError(
+                "is empty: give the path of a file (or, for sitemaps, a directory)",
+                field="output",
+            )
         if filters.limit is not None and (
             isinstance(filters.limit, bool) or not isinstance(filters.limit, int)
             or filters.limit < 1
@@ -539,23 +558,148 @@ def _scratch_name(name: str) -> str:
 
 
 @contextmanager
-def _replacing(path: Path) -> Iterator[IO[bytes]]:
-    """A file written beside ``path`` and renamed onto it once complete."""
+def _output(path: Path, format: str) -> Iterator[IO[bytes]]:
+    """What ``-o path`` names, opened for one file's export: replaced whole, or written through.
+
+    A regular file (or a new path) is written beside itself and renamed into place once
+    complete, so a failed export leaves it as it was; a symbolic link is followed and
+    its target written the same way, so the link stays. This process's own descriptors
+    (``/dev/stdout``, ``/dev/fd/N``) are written to as they are, and anything else that
+    is not a directory (a terminal, ``/dev/null``, a FIFO) cannot be replaced without
+    destroying it: it is opened and written as a stream. A write a stream refuses
+    (``/dev/full``) is an error, not a success.
+
+    Raises:
+        ValidationError: The destination is a directory, or cannot be written (field
+            ``output``); a stream may have taken part of the export by then.
+    """
+    descriptor = _own_descriptor(path)
+    if descriptor is not None:
+        with _streaming(path, descriptor=descriptor) as out:
+            yield out
+        return
+    try:
+        status: os.stat_result | None = os.stat(path)  # every link followed: what -o means
+    except FileNotFoundError:
+        status = None
+    except (OSError, ValueError) as exc:
+        raise _cannot_write(path, exc) from None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise ValidationError(
+            f"{_shown(path)} is a directory; the {format} format writes one file: "
+            "give the file's path",
+            field="output",
+        )
+    target = _replaceable(path, status)
+    if target is None:
+        with _streaming(path, truncate=status is not None and stat.S_ISREG(status.st_mode)) as out:
+            yield out
+    else:
+        with _replacing(target, status, create_parents=not os.path.islink(path)) as out:
+            yield out
+
+
+def _replaceable(path: Path, status: os.stat_result | None) -> Path | None:
+    """The file a rename must land on to write ``path``, or None when only a stream can.
+
+    That is ``path`` with its links resolved, when it is a regular file or does not
+    exist yet (a dangling link names the file to create). A regular file whose resolved
+    path is not that same file (another process's ``/proc/PID/fd/N``, a file deleted
+    since it was opened) is written through instead.
+    """
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        return None
+    real = Path(os.path.realpath(path))
+    if status is None:
+        return real
+    try:
+        same = os.path.samestat(os.stat(real), status)
+    except OSError:
+        same = False
+    return real if same else None
+
+
+@contextmanager
+def _replacing(
+    path: Path, previous: os.stat_result | None, *, create_parents: bool
+) -> Iterator[IO[bytes]]:
+    """A file written beside ``path``, synced, and renamed onto it once complete."""
     scratch = path.with_name(_scratch_name(path.name))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
         # open() rather than tempfile: the file gets the umask's permissions, as a
-        # file served by a web server must.
+        # file served by a web server must, or the permissions of the file it replaces.
         with scratch.open("xb") as out:
+            if previous is not None:
+                os.fchmod(out.fileno(), stat.S_IMODE(previous.st_mode))
             yield out
+            out.flush()
+            os.fsync(out.fileno())
         scratch.replace(path)
+        _sync_directory(path.parent)
     except OSError as exc:
         _remove(scratch)
-        message = f"cannot write {path}: {exc.strerror or exc}"
-        raise ValidationError(message, field="output") from None
+        raise _cannot_write(path, exc) from None
     except BaseException:
         _remove(scratch)
         raise
+
+
+# The names of this process's own open files: /dev/stdout is /proc/self/fd/1 on Linux.
+_OWN_DESCRIPTOR = re.compile(
+    r"/(?:dev/(?:fd/(\d+)|(stdout|stderr))|proc/(?:self|thread-self)/fd/(\d+))"
+)
+_STANDARD = {"stdout": 1, "stderr": 2}
+
+
+def _own_descriptor(path: Path) -> int | None:
+    """The descriptor ``path`` names when it is one of this process's own (``/dev/stdout``).
+
+    Writing to a copy of it is writing where the shell pointed it, appending when it was
+    opened to append (``>> log``); resolving the name instead would find the file behind
+    it and rename over it, or reopen it at its start.
+    """
+    match = _OWN_DESCRIPTOR.fullmatch(os.path.abspath(path))
+    if match is None:
+        return None
+    number = match[1] or match[3]
+    return int(number) if number else _STANDARD[match[2]]
+
+
+@contextmanager
+def _streaming(
+    path: Path, *, truncate: bool = False, descriptor: int | None = None
+) -> Iterator[IO[bytes]]:
+    """``path`` (or a copy of ``descriptor``) written as it is: no scratch, no rename."""
+    # O_NOCTTY: writing to a terminal must not make it this process's controlling one.
+    flags = os.O_WRONLY | os.O_NOCTTY | (os.O_TRUNC if truncate else 0)
+    try:
+        opened = os.dup(descriptor) if descriptor is not None else os.open(path, flags)
+        with os.fdopen(opened, "wb") as out:
+            yield out
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable; a file system that cannot is left as it is."""
+    with suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _cannot_write(path: Path, exc: OSError | ValueError) -> ValidationError:
+    reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+    return ValidationError(f"cannot write {_shown(path)}: {reason}", field="output")
+
+
+def _shown(path: Path) -> str:
+    """A path as a one-line message can show it (a name that is not UTF-8 gets %XX)."""
+    return portable_name(os.fspath(path))
 
 
 def _remove(path: Path) -> None:
@@ -571,6 +715,18 @@ def _directory(directory: Path, name: str) -> Iterator[Path]:
     Numbered files of an earlier, longer sitemap are removed, so the directory holds
     exactly the files the new index names.
     """
+    try:
+        is_directory = stat.S_ISDIR(os.stat(directory).st_mode)
+    except FileNotFoundError:
+        is_directory = True  # made below
+    except (OSError, ValueError) as exc:
+        raise _cannot_write(directory, exc) from None
+    if not is_directory:
+        raise ValidationError(
+            f"{_shown(directory)} is not a directory; the {name} format writes a "
+            "directory of files: give its path",
+            field="output",
+        )
     numbered = re.compile(rf"{re.escape(name)}-\d+\.xml")
     scratch = directory / _scratch_name(name)
     try:
@@ -585,9 +741,7 @@ def _directory(directory: Path, name: str) -> Iterator[Path]:
             if numbered.fullmatch(old.name) and old.name not in fresh:
                 old.unlink()
     except OSError as exc:
-        raise ValidationError(
-            f"cannot write {directory}: {exc.strerror or exc}", field="output"
-        ) from None
+        raise _cannot_write(directory, exc) from None
     finally:
         if scratch.exists():
             for leftover in scratch.iterdir():

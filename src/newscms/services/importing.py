@@ -5,6 +5,14 @@ order; hidden files and directories are left out; binary files found in a direct
 skipped), reads each file as bytes, parses it with ``newscms.importers.parse`` and
 writes its drafts through the store's unit of work:
 
+- **Only regular files, bounded.** A FIFO, socket or device is refused before it is
+  opened (a FIFO would wait forever for a writer, ``/dev/zero`` never ends); a file is
+  read up to ``max_file_size`` bytes (``MAX_FILE_SIZE`` unless told otherwise), and a
+  larger one, or one that grows past it while read, fails.
+- **Never out of the tree.** A symbolic link found in a directory is followed only
+  when it leads inside that directory, each directory walked once (a link loop ends);
+  a link leading out of it, or nowhere, is skipped and reported. A file named
+  explicitly is read wherever it leads: the caller chose it.
 - **Each file whole or not at all.** A file that cannot be read or parsed, or whose
   writes the store refuses, leaves no rows at all: it is reported as failed, with the
   error (naming the file and, where there is one, the line), and the import goes on
@@ -29,12 +37,16 @@ writes its drafts through the store's unit of work:
 A file's locator (its source identity, and the name every message gives) is its
 absolute path, or its path relative to ``source_root`` when one is given, so that an
 export directory can move, or be imported on another machine, and still be recognized.
+It is written by ``portable_name``: a name that is not UTF-8 (or holds controls) gets
+``%XX`` escapes, so that it is valid text and two names never share a locator.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +66,13 @@ if TYPE_CHECKING:
     from newscms.store import Store, UnitOfWork
 
 __all__ = [
+    "BINARY_FILE",
+    "BROKEN_LINK",
     "IMPORT_ACTOR",
+    "MAX_FILE_SIZE",
     "OUTCOMES",
+    "OUTSIDE_LINK",
+    "SPECIAL_FILE",
     "FileResult",
     "ImportItem",
     "ImportReport",
@@ -64,6 +81,7 @@ __all__ = [
     "collect_files",
     "import_files",
     "import_paths",
+    "portable_name",
 ]
 
 Outcome = Literal["created", "updated", "unchanged", "failed", "skipped"]
@@ -75,6 +93,21 @@ IMPORT_ACTOR = "newscms import"
 
 BINARY_FILE = "binary file"
 """The ``skipped`` kind of files found in a directory that are not text documents."""
+
+SPECIAL_FILE = "not a regular file"
+"""The ``skipped`` kind of FIFOs, sockets and devices found in a directory (never opened)."""
+
+OUTSIDE_LINK = "link out of the tree"
+"""The ``skipped`` kind of symbolic links in a directory that lead out of it (not followed)."""
+
+BROKEN_LINK = "broken link"
+"""The ``skipped`` kind of symbolic links in a directory that lead nowhere, or in a loop."""
+
+MAX_FILE_SIZE = 64 * 1024 * 1024
+"""The most bytes an import reads of one file unless told otherwise (docs/importing.md)."""
+
+# Reads of a file larger than it said it was when opened (one growing while it is read).
+_CHUNK = 1024 * 1024
 
 # Articles are text; a NUL byte in the first kilobytes means an image, a PDF, a font...
 # (git and grep use the same rule), unless a UTF-16/32 byte order mark explains it.
@@ -93,16 +126,25 @@ class SourceFile:
     """A file to import.
 
     Attributes:
-        path: Where it is on disk.
+        path: Where it is on disk (for a file reached through a link inside a walked
+            directory, where the link leads).
         locator: Its source identity and the name every message gives: the absolute
-            path, or the path relative to the import's ``source_root``.
-        explicit: True when the caller named the file itself (it is always parsed);
-            False when it was found in a directory (binary files are skipped).
+            path, or the path relative to the import's ``source_root``, as
+            ``portable_name`` writes it.
+        explicit: True when the caller named the file itself (it is always parsed,
+            and a symbolic link is followed); False when it was found in a directory
+            (binary files are skipped, and a link is not followed when it is read).
+        refused: Why the walk refused this entry (a link out of the tree, a FIFO, a
+            directory that cannot be read); it is reported, never opened. None for a
+            file to read.
+        kind: The ``skipped`` kind a refused entry is counted as; None when it fails.
     """
 
     path: Path
     locator: str
     explicit: bool = True
+    refused: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,11 +293,17 @@ class ImportReport:
 def collect_files(
     paths: Iterable[Path | str] | Path | str, *, source_root: Path | str | None = None
 ) -> tuple[SourceFile, ...]:
-    """The files ``paths`` name, in import order, each once.
+    """The files ``paths`` name, in import order, each once, none reached from outside its tree.
 
     A directory contributes its files recursively, sorted by path, leaving out hidden
-    files and directories (``.git``, ``.DS_Store``) and anything that is not a regular
-    file. A path that does not exist is kept: importing it reports it as failed.
+    files and directories (``.git``, ``.DS_Store``). A symbolic link found there is
+    followed only when it leads to a file or directory inside that directory; a link
+    that leads out of it or nowhere, anything that is not a regular file (a FIFO, a
+    socket, a device) and a directory that cannot be read are kept as refused entries,
+    which an import reports without opening them. A file the walk reaches both by its
+    own path and through a link is taken once, by its own path. A path named explicitly
+    is taken as given, a symbolic link included (it is followed wherever it leads); one
+    that does not exist is kept: importing it reports it as failed.
 
     Args:
         paths: Files and directories (or a single one).
@@ -270,15 +318,42 @@ def collect_files(
     if isinstance(paths, str | Path):
         paths = [paths]
     root = _absolute(Path(source_root)) if source_root is not None else None
-    found: dict[Path, SourceFile] = {}
+    found: dict[str, SourceFile] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in _walk(path):
-                found.setdefault(_absolute(file), SourceFile(file, _locator(file, root), False))
+            for key, file in _Tree(path, root).walk():
+                found.setdefault(key, file)
         else:
-            found.setdefault(_absolute(path), SourceFile(path, _locator(path, root), True))
+            found.setdefault(_real(path), SourceFile(path, _locator(path, root), True))
     return tuple(found.values())
+
+
+def portable_name(name: str) -> str:
+    """``name``, a path as ``os.fsdecode`` gives it, as text every database and terminal keeps.
+
+    A locator must be valid UTF-8 on one line, and two file names must never give one
+    locator. So each byte that is not UTF-8 becomes ``%XX``, and so do the UTF-8 bytes
+    of a control character, of whitespace other than a single inner space, and of a
+    ``%`` followed by two hex digits; ``urllib.parse.unquote_to_bytes`` gives the name's
+    bytes back. A name of plain text (nearly all of them) is returned as it is.
+    """
+    return _UNSAFE.sub(_escaped, name)
+
+
+# What a locator cannot hold as it is: surrogates (``os.fsdecode``'s undecodable bytes),
+# what ``clean_text`` drops, whitespace a single-line field collapses, and a "%" that
+# would read as an escape.
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]|[^\S ]|^ | \Z|(?<= ) |%(?=[0-9A-Fa-f]{2})"
+)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match[0]
+    if "\udc80" <= char <= "\udcff":  # the byte os.fsdecode could not decode
+        return f"%{ord(char) - 0xDC00:02X}"
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))
 
 
 def _absolute(path: Path) -> Path:
@@ -286,34 +361,220 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def _real(path: Path | str) -> str:
+    """Where ``path`` leads, every link followed: two paths to one file are one file."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):  # a name no file can have (a NUL byte): its own key
+        return os.fspath(path)
+
+
 def _locator(path: Path, root: Path | None) -> str:
     absolute = _absolute(path)
     if root is None:
-        return absolute.as_posix()
+        return portable_name(absolute.as_posix())
     try:
-        return absolute.relative_to(root).as_posix()
+        return portable_name(absolute.relative_to(root).as_posix())
     except ValueError:
         raise ValidationError(
-            f"{path} is not inside the source root {root}; import it on its own or "
-            "choose a source root that holds every file",
+            f"{portable_name(str(path))} is not inside the source root "
+            f"{portable_name(str(root))}; import it on its own or choose a source root "
+            "that holds every file",
             field="source_root",
         ) from None
 
 
-def _walk(directory: Path) -> list[Path]:
-    files: list[Path] = []
-    for current, dirnames, filenames in os.walk(directory):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        for name in filenames:
-            path = Path(current, name)
-            if not name.startswith(".") and path.is_file():
-                files.append(path)
-    return sorted(files, key=lambda path: path.relative_to(directory).parts)
+class _Tree:
+    """A directory walked for import: never out of it through a link, never twice, never forever.
+
+    The directory's own tree is walked first, so a file keeps its own path when a link
+    also leads to it; the directories that links inside the tree lead to come after,
+    each once (a directory already walked, a link loop included, is not walked again).
+    The walk keeps an explicit stack: a hostile tree thousands of levels deep ends in
+    the file system's path limit, not in a ``RecursionError``.
+    """
+
+    def __init__(self, directory: Path, root: Path | None) -> None:
+        self.directory = directory
+        self.root = root
+        self.top = _real(directory)
+        self.walked: set[tuple[int, int]] = set()
+        self.files: dict[str, tuple[Path, SourceFile, bool]] = {}  # by real path
+        self.refused: list[tuple[Path, SourceFile]] = []
+        self.linked: list[tuple[Path, str]] = []  # directories reached through a link
+
+    def walk(self) -> list[tuple[str, SourceFile]]:
+        """Every entry, sorted by path, each with its key (the real path, for files)."""
+        self._scan(self.directory, self.top, linked=False)
+        while self.linked:
+            self.linked.sort(key=lambda pair: pair[0].parts, reverse=True)
+            self._scan(*self.linked.pop(), linked=True)
+        entries = [(path, key, file) for key, (path, file, _) in self.files.items()]
+        entries += [(path, str(_absolute(path)), file) for path, file in self.refused]
+        entries.sort(key=lambda entry: entry[0].relative_to(self.directory).parts)
+        return [(key, file) for _, key, file in entries]
+
+    def _scan(self, start: Path, real_start: str, *, linked: bool) -> None:
+        stack = [(start, real_start)]
+        while stack:
+            directory, real = stack.pop()
+            try:
+                status = os.stat(real)
+                if (status.st_dev, status.st_ino) in self.walked:
+                    continue
+                self.walked.add((status.st_dev, status.st_ino))
+                with os.scandir(real) as listing:
+                    entries = list(listing)
+            except OSError as exc:
+                self._refuse(directory, f"cannot be read: {exc.strerror or exc}", None)
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                path = directory / entry.name
+                inner = os.path.join(real, entry.name)
+                try:
+                    if entry.is_symlink():
+                        self._link(path, inner)
+                    elif entry.is_dir(follow_symlinks=False):
+                        stack.append((path, inner))
+                    elif entry.is_file(follow_symlinks=False):
+                        self._file(path, inner, linked=linked)
+                    else:
+                        mode = entry.stat(follow_symlinks=False).st_mode
+                        self._refuse(path, f"{_kind_of(mode)}, not a regular file", SPECIAL_FILE)
+                except OSError as exc:  # gone since the listing, or unreadable
+                    self._refuse(path, f"cannot be read: {exc.strerror or exc}", None)
+
+    def _link(self, path: Path, inner: str) -> None:
+        try:
+            target = os.path.realpath(inner, strict=True)
+            mode = os.stat(target).st_mode
+        except OSError as exc:  # dangling, a loop, or through an unreadable directory
+            self._refuse(path, f"a broken symbolic link: {exc.strerror or exc}", BROKEN_LINK)
+            return
+        if os.path.commonpath([target, self.top]) != self.top:
+            reason = f"a symbolic link to {portable_name(target)}, outside the directory imported"
+            self._refuse(path, reason, OUTSIDE_LINK)
+        elif stat.S_ISDIR(mode):
+            self.linked.append((path, target))
+        elif stat.S_ISREG(mode):
+            self._file(path, target, linked=True)
+        else:
+            self._refuse(
+                path, f"a symbolic link to {_kind_of(mode)}, not a regular file", SPECIAL_FILE
+            )
+
+    def _file(self, path: Path, real: str, *, linked: bool) -> None:
+        # A file reached through a link is read at its real path, and every walked file
+        # with O_NOFOLLOW: a link swapped in after the walk is not followed either.
+        known = self.files.get(real)
+        if known is None or (known[2] and not linked):
+            source = SourceFile(Path(real) if linked else path, _locator(path, self.root), False)
+            self.files[real] = (path, source, linked)
+
+    def _refuse(self, path: Path, reason: str, kind: str | None) -> None:
+        locator = _locator(path, self.root)
+        self.refused.append((path, SourceFile(path, locator, False, refused=reason, kind=kind)))
+
+
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular one is, for messages."""
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _is_binary(data: bytes) -> bool:
     head = data[:_SNIFF]
     return b"\x00" in head and not head.startswith(_WIDE_BOMS)
+
+
+def _read_bounded(path: Path, limit: int, *, follow: bool) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; anything else is refused unopened.
+
+    The file is looked at before it is opened, so a FIFO is never opened (which would
+    wait for a writer) nor a device (which may never end, or act on being opened). It is
+    opened without blocking and looked at again (it may have been swapped in between),
+    and read up to ``limit + 1`` bytes in bounded reads, so a file that grows while it
+    is read cannot make the import hold more.
+
+    Raises:
+        _FileFailed: The message says why (without the file's name).
+    """
+    try:
+        status = os.stat(path, follow_symlinks=follow)
+    except (OSError, ValueError) as exc:
+        raise _FileFailed(f"cannot be read: {_reason(exc)}") from None
+    _check_regular(status.st_mode, status.st_size, limit)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | (0 if follow else os.O_NOFOLLOW)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise _FileFailed(f"cannot be read: {_reason(exc)}") from None
+    try:
+        opened = os.fstat(descriptor)
+        _check_regular(opened.st_mode, opened.st_size, limit)
+        os.set_blocking(descriptor, True)
+        chunks: list[bytes] = []
+        left = limit + 1
+        # The whole file (and the byte that tells it has grown) in one read, usually.
+        want = opened.st_size + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, max(want, _CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+            want = _CHUNK
+    except OSError as exc:
+        raise _FileFailed(f"cannot be read: {_reason(exc)}") from None
+    finally:
+        os.close(descriptor)
+    if left <= 0:
+        raise _FileFailed(_too_large(limit))
+    return b"".join(chunks)
+
+
+def _check_regular(mode: int, size: int, limit: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise _FileFailed(
+            f"is {_kind_of(mode)}, not a regular file; only regular files are imported"
+        )
+    if size > limit:
+        raise _FileFailed(_too_large(limit, size))
+
+
+def _too_large(limit: int, size: int | None = None) -> str:
+    what = f"is {_size(size)}, more" if size is not None else "is larger"
+    return (
+        f"{what} than the import's limit of {_size(limit)} per file; if it is one "
+        "document, import it with a larger --max-file-size"
+    )
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: ``64 MiB``, ``1.5 GiB``, ``200 bytes``."""
+    value = float(count)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            break
+        value /= 1024
+    if unit == "bytes":
+        return f"{count:,} bytes"
+    return f"{value:.1f} {unit}".replace(".0 ", " ")
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 # -- importing -----------------------------------------------------------------------------
@@ -327,6 +588,7 @@ def import_paths(
     options: ImportOptions = DEFAULT_OPTIONS,
     dry_run: bool = False,
     source_root: Path | str | None = None,
+    max_file_size: int = MAX_FILE_SIZE,
     progress: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
     """Import the files and directories ``paths`` name into ``store``.
@@ -338,19 +600,26 @@ def import_paths(
         options: Locale, site time zone and date orders; see ``ImportOptions``.
         dry_run: Parse and compare everything, write nothing.
         source_root: Directory the source locators are relative to; None for absolute.
+        max_file_size: The most bytes read of one file: a larger one fails, unread.
         progress: Called with each file's result as soon as it is done.
 
     Returns:
         What was created, updated, left unchanged, skipped and failed, file by file.
 
     Raises:
-        ValidationError: ``format`` or ``options`` is not valid, or a file lies outside
-            ``source_root``.
+        ValidationError: ``format``, ``options`` or ``max_file_size`` is not valid, or a
+            file lies outside ``source_root``.
         SchemaError: The store's schema is missing or behind (run ``newscms migrate``).
     """
     files = collect_files(paths, source_root=source_root)
     return import_files(
-        store, files, format=format, options=options, dry_run=dry_run, progress=progress
+        store,
+        files,
+        format=format,
+        options=options,
+        dry_run=dry_run,
+        max_file_size=max_file_size,
+        progress=progress,
     )
 
 
@@ -361,12 +630,13 @@ def import_files(
     format: str = "auto",
     options: ImportOptions = DEFAULT_OPTIONS,
     dry_run: bool = False,
+    max_file_size: int = MAX_FILE_SIZE,
     progress: Callable[[FileResult], None] | None = None,
 ) -> ImportReport:
     """Import files found by ``collect_files``, each whole or not at all; see ``import_paths``.
 
     Raises:
-        ValidationError: ``format`` or ``options`` is not valid.
+        ValidationError: ``format``, ``options`` or ``max_file_size`` is not valid.
         SchemaError: The store's schema is missing or behind (run ``newscms migrate``).
     """
     chosen = format.strip().lower() if isinstance(format, str) else format
@@ -377,7 +647,11 @@ def import_files(
         raise ValidationError(
             f"expected ImportOptions, got {type(options).__name__}", field="options"
         )
-    importer = _Importer(store, chosen, options, dry_run=dry_run)
+    if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size < 1:
+        raise ValidationError(
+            f"must be a positive number of bytes, not {max_file_size!r}", field="max_file_size"
+        )
+    importer = _Importer(store, chosen, options, dry_run=dry_run, max_file_size=max_file_size)
     results: list[FileResult] = []
     for group in _groups(files, IMPORT_GROUP):
         for result in importer.run_group(group):
@@ -438,11 +712,20 @@ class _FileFailed(Exception):
 class _Importer:
     """Imports files one by one into a store, with the same format, options and mode."""
 
-    def __init__(self, store: Store, format: str, options: ImportOptions, *, dry_run: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        format: str,
+        options: ImportOptions,
+        *,
+        dry_run: bool,
+        max_file_size: int,
+    ) -> None:
         self.store = store
         self.format = format
         self.options = options
         self.dry_run = dry_run
+        self.max_file_size = max_file_size
 
     def run_group(self, files: Sequence[SourceFile]) -> list[FileResult]:
         """Import ``files`` in one transaction, or each in its own if one is refused.
@@ -468,12 +751,17 @@ class _Importer:
         ]
 
     def _read(self, file: SourceFile) -> _Parsed | FileResult:
-        """The file's drafts, or its result when it cannot be read or parsed or is binary."""
+        """The file's drafts, or its result when it is refused, unreadable, unparsable or binary."""
+        if file.refused is not None:
+            if file.kind is None:
+                return _failed(file, _FileFailed(f"{file.locator}: {file.refused}"))
+            item = ImportItem(file.locator, "skipped", error=file.refused)
+            return FileResult(file.locator, None, (item,), MappingProxyType({file.kind: 1}))
         try:
             try:
-                data = file.path.read_bytes()
-            except OSError as exc:
-                raise _FileFailed(f"{file.locator}: cannot be read: {exc.strerror}") from None
+                data = _read_bounded(file.path, self.max_file_size, follow=file.explicit)
+            except _FileFailed as failure:
+                raise _FileFailed(f"{file.locator}: {failure}") from None
             if not file.explicit and _is_binary(data):
                 item = ImportItem(file.locator, "skipped", error="a binary file, not a document")
                 return FileResult(file.locator, None, (item,), MappingProxyType({BINARY_FILE: 1}))
