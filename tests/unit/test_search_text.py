@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscms.errors import QueryError
-from newscms.store.search.mariadb import boolean_query, document_text
+from newscms.store.search.mariadb import (
+    MAX_TOKEN,
+    MIN_TOKEN,
+    WORD_CHARACTERS,
+    MariaDBFulltext,
+    boolean_query,
+    document_text,
+)
 from newscms.store.search.query import MAX_QUERY_LENGTH, SearchQuery, Term, parse_query
 from newscms.store.search.snippets import highlight, snippet
 from newscms.store.search.sqlite_fts5 import fts5_expression
@@ -25,6 +32,7 @@ from newscms.store.search.text import (
     spans,
     tokens,
 )
+from newscms.store.tables import build_tables
 
 FAST = settings(max_examples=200, deadline=None)
 any_text = st.text(alphabet=st.characters(codec=None), max_size=80)
@@ -241,6 +249,78 @@ def test_the_mariadb_document_pads_repeats_and_separates_fields():
     assert document_text(doc) == (
         "un_ summit ___ un_ summit ___ un_ summit ___ korea ___ korea ___ body _20000x"
     )
+
+
+_MARIADB_WORD = frozenset(
+    chr(code) for low, high in WORD_CHARACTERS for code in range(low, high + 1)
+)
+letters = st.text(alphabet=st.characters(categories=["L", "M", "N"]), min_size=1, max_size=30)
+
+
+def _document(text):
+    from uuid import uuid4
+
+    from newscms.store.search.documents import PreparedDocument
+
+    return PreparedDocument(uuid4(), "en", " ".join(tokens(text)), "", "", "", "")
+
+
+@FAST
+@given(st.one_of(any_text, st.lists(letters, max_size=6).map(" ".join)))
+def test_innodb_keeps_every_token_mariadb_receives_whole(text):
+    """Only characters InnoDB's parser keeps in a word, in words it indexes (3 to 84 long)."""
+    stored = document_text(_document(text)).split()
+    try:
+        query = re.sub(r'[+\-()"*]', " ", boolean_query(parse_query(text))).split()
+    except QueryError:
+        query = []
+    for token in stored + query:
+        assert set(token) <= _MARIADB_WORD, token
+        assert len(token) <= MAX_TOKEN, token
+    assert all(len(token) >= MIN_TOKEN for token in stored)  # query prefixes may be shorter
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\ua4d0", "+_0a4d0"),  # Lisu, Unicode 5.2: not a letter to InnoDB
+        ("a\ua4d0b", "+a_0a4d0b"),  # inside a word: the word stays one
+        ("\ua984\ua9a4", "+_0a984_0a9a4"),  # Javanese
+        ("\u1000\u103b", "+က_0103b"),  # a Myanmar medial (5.1) on a letter InnoDB knows
+        ("\u0525", "+_00525"),  # Cyrillic, added in 5.1
+        ("\U00010428\U00010429", "+_10428_10429"),  # Deseret: beyond the BMP, never a letter
+        ("seúl москва", "+seul +москва"),  # letters InnoDB knows pass unchanged
+        ("\ua4d0\ua4d1*", "+_0a4d0_0a4d1*"),  # a prefix, encoded the same way
+    ],
+)
+def test_letters_innodb_does_not_know_are_written_in_hex(text, expected):
+    assert boolean_query(parse_query(text)) == expected
+
+
+def test_long_encoded_words_are_cut_between_characters():
+    # 20 Lisu letters are 120 encoded characters: InnoDB would not index the word at all.
+    word = "\ua4d0" * 20
+    assert document_text(_document(word)).split()[0] == "_0a4d0" * 14
+    assert boolean_query(parse_query(word)) == "+" + "_0a4d0" * 14
+    # Never inside an encoded character: 1 + 13 * 6 = 79, the next one would end at 85.
+    assert boolean_query(parse_query("a" + word)) == "+a" + "_0a4d0" * 13
+    assert boolean_query(parse_query(word + "*")) == "+" + "_0a4d0" * 14 + "*"
+
+
+@FAST
+@given(st.lists(letters, min_size=1, max_size=6))
+def test_mariadb_matches_its_own_saves_as_innodb_does(parts):
+    """Before the commit, the Python match finds every word, cut long words included."""
+    engine = MariaDBFulltext(build_tables())
+    text = " ".join(parts)
+    stored = document_text(_document(text))
+    for word in parts:
+        try:
+            query = parse_query(word)
+        except QueryError:
+            continue
+        assert engine.score(query, stored) is not None, word
+    assert engine.score(parse_query("absent"), stored) is None
 
 
 # -- highlighting ----------------------------------------------------------------------------

@@ -150,10 +150,11 @@ class TagRepository(Repository[Work]):
             NotFoundError: no such tag.
             DuplicateError: another tag of the same kind already uses that slug.
         """
+        locale = as_locale(locale, "locale")
         tag = self.get(tag_id)
         checked = TagInput(name=name, kind=tag.kind, locale=locale)
-        assert checked.name is not None
-        assert checked.locale is not None
+        if checked.name is None or checked.locale is None:  # a name is what is asked for
+            raise ValidationError("give the tag's new name", field="name")
         loc = tag_locale(checked.locale)
         slug = self.uow.settings.slugifier(checked.name, loc)
         ts, tn = self.t.tag_slugs, self.t.tag_names

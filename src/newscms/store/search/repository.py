@@ -351,8 +351,9 @@ class SearchRepository(Repository[UnitState]):
         meta = self.t.meta
         if self.conn.scalar(select(meta.c.value).where(meta.c.key == REINDEX_FLAG)) is not None:
             raise SchemaError(
-                "the search index does not hold the articles stored before it was added; "
-                "build it once with `newscms reindex` (or newscms.store.search.reindex(store))"
+                "the search index must be rebuilt once: it does not hold the articles stored "
+                "before it was added, or before this newscms changed how it indexes them; run "
+                "`newscms reindex` (or newscms.store.search.reindex(store))"
             )
         _READY[self.uow.cursors] = True
 

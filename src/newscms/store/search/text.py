@@ -48,7 +48,8 @@ __all__ = [
 ]
 
 MAX_TOKEN_LENGTH = 64
-"""Longer words are cut to this length (MariaDB indexes no word over 84 characters)."""
+"""Longer words are cut to this length (MariaDB indexes no word over 84 characters, and
+cuts there the words it receives encoded: ``mariadb.MAX_TOKEN``)."""
 
 # Combining accents removed from letters: Latin, Greek and Cyrillic diacritics, Hebrew
 # points and Arabic vowel marks. Marks outside these blocks (Indic vowel signs, kana
