@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newscms.domain import ArticleDraft, Dateline, DateProvenance, Status
 from newscms.errors import ImportFailure, NewsCMSError
 from newscms.importers import ImportOptions, parse_html
+from newscms.importers import html as html_importer
 from newscms.utils.html import html_to_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "html"
@@ -358,3 +359,45 @@ html_pieces = st.sampled_from(
 def test_any_markup_gives_a_parse_or_a_newscms_error(text: str) -> None:
     with contextlib.suppress(NewsCMSError):
         parse_html(text, source="fuzz.html", options=ImportOptions(locale="en"))
+
+
+def test_a_json_ld_block_past_libxml2s_text_limit_is_read_whole() -> None:
+    # libxml2 cuts text nodes at 10 MB unless huge_tree; the cut block was skipped and the
+    # page had "no headline".
+    data = '{"@type": "NewsArticle", "headline": "Big one", "text": "%s"}' % ("x" * 11_000_000)
+    draft = parse_html(page(ld(data), "<article><p>Story</p></article>"), source="big.html")
+    assert draft.drafts[0].headline == "Big one"
+
+
+def test_a_json_ld_block_nested_too_deeply_is_refused_saying_so() -> None:
+    data = '{"@type": "NewsArticle", "headline": "Deep", "x": %s}' % ("[" * 5000 + "]" * 5000)
+    with pytest.raises(ImportFailure, match="JSON-LD block is nested too deeply") as failure:
+        parse_html(page("<title>T</title>" + ld(data), "<h1>H</h1>"), source="deep.html")
+    assert failure.value.line == 1
+
+
+def test_a_deep_json_ld_block_does_not_hide_the_article_in_another() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    article = '{"@type": "NewsArticle", "headline": "Found"}'
+    parsed = parse_html(page(ld(deep) + ld(article)), source="p.html")
+    assert parsed.drafts[0].headline == "Found"
+
+
+def test_a_json_ld_block_too_long_is_refused_saying_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html_importer, "_JSON_LD_MAX", 100)
+    data = '{"@type": "NewsArticle", "headline": "Long", "text": "%s"}' % ("x" * 200)
+    with pytest.raises(ImportFailure, match=r"JSON-LD block is 2\d\d characters long"):
+        parse_html(page(ld(data), "<h1>H</h1>"), source="long.html")
+
+
+def test_huge_tree_still_expands_no_entity_and_fetches_nothing() -> None:
+    doctype = (
+        '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    )
+    text = doctype + page("<title>Entities</title>", "<article><p>&b;&b;&x;</p></article>")[15:]
+    draft = parse_html(text, source="p.html", options=ImportOptions(locale="en")).drafts[0]
+    assert draft.headline == "Entities"
+    assert "aaaa" not in draft.body
+    assert "root:" not in draft.body
+    assert "&amp;b;&amp;b;&amp;x;" in draft.body

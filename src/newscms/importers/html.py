@@ -35,6 +35,15 @@ Each field is taken from the first source that has it:
 the last modification. A page without a headline is an ``ImportFailure``. A page with
 a headline but no publication date becomes a *draft* without ``published_at``:
 nothing says when it was published, and using the import time would invent a date.
+
+A JSON-LD block that is not JSON is skipped (it must not hide the rest of the page). One
+that is JSON but cannot be read, because it nests deeper than Python's JSON reader goes
+or is longer than ``_JSON_LD_MAX``, may be the article: when no other block gives the
+article, the page is an ``ImportFailure`` saying why, not a page without JSON-LD.
+libxml2 caps text nodes at 10 MB and cut longer JSON-LD blocks off; the page is parsed
+with ``huge_tree`` so that they arrive whole. That option lifts libxml2's size and depth
+caps only: its HTML parser never expands entities, and ``no_network`` keeps it from
+fetching anything.
 """
 
 from __future__ import annotations
@@ -110,6 +119,9 @@ _JSON_WRAPPERS = re.compile(
 )
 _TITLE_SEPARATORS = (" | ", " - ", " \u2013 ", " \u2014 ", " :: ")
 _MAX_DEPTH = 10
+# The longest JSON-LD block read: the longest body (2,000,000 characters) with every
+# character escaped as a \u surrogate pair (12 characters), which no real page reaches.
+_JSON_LD_MAX = 24_000_000
 
 
 def parse_html(
@@ -130,7 +142,8 @@ def parse_html(
 
     Raises:
         ImportFailure: The page is empty or has no headline, its date cannot be read,
-            its language cannot be told, or a field is refused.
+            its language cannot be told, a field is refused, or a JSON-LD block that may
+            be the article cannot be read (nested too deeply, or too long).
     """
     document = _document(data, source)
     page = _Page(document, source)
@@ -179,8 +192,10 @@ def _document(data: str | bytes, source: str) -> HtmlElement:
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise ImportFailure("the page is empty", source=source)
+    # A parser per page: lxml parsers must not be shared between threads.
+    parser = lxml.html.HTMLParser(huge_tree=True, no_network=True)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.LxmlError, ValueError) as exc:
         raise ImportFailure(f"cannot parse the page as HTML: {exc}", source=source) from None
 
@@ -202,6 +217,26 @@ def _decode(data: str | bytes, source: str) -> str:
     except UnicodeDecodeError:
         # Browsers read an undeclared or mislabelled page as Windows-1252.
         return data.decode("cp1252" if encoding == "utf-8" else encoding, errors="replace")
+
+
+def _json_ld(text: str) -> tuple[Any, str | None]:
+    """A JSON-LD block's data, or why it cannot be read (None for a block that is not JSON)."""
+    if len(text) > _JSON_LD_MAX:
+        return None, (
+            f"a JSON-LD block is {len(text):,} characters long, more than the "
+            f"{_JSON_LD_MAX:,} newscms reads; shorten it (or remove it and let the page's "
+            "meta tags and article element speak)"
+        )
+    try:
+        return json.loads(_JSON_WRAPPERS.sub("", text), strict=False), None
+    except RecursionError:
+        return None, (
+            "a JSON-LD block is nested too deeply to read (arrays or objects about a "
+            "thousand levels deep, the most Python's JSON reader goes); flatten it (or "
+            "remove it and let the page's meta tags and article element speak)"
+        )
+    except ValueError:
+        return None, None  # not JSON: a broken block must not hide the rest of the page
 
 
 def _types(node: Mapping[str, Any]) -> set[str]:
@@ -243,16 +278,21 @@ class _Page:
         self._read_json_ld()
 
     def _read_json_ld(self) -> None:
-        """Find the article node among the page's JSON-LD blocks; skip unreadable blocks."""
+        """Find the article node among the page's JSON-LD blocks.
+
+        When none gives the article but one could not be read (too deep or too long), that
+        one may be the article: an ``ImportFailure`` says so rather than read on without it.
+        """
         found: list[tuple[dict[str, Any], int | None]] = []
+        unread: tuple[str, int | None] | None = None
         for script in self.document.iter("script"):
             kind = (script.get("type") or "").split(";")[0].strip().lower()
             if kind != "application/ld+json":
                 continue
-            try:
-                data = json.loads(_JSON_WRAPPERS.sub("", script.text or ""), strict=False)
-            except (ValueError, RecursionError):
-                continue  # a broken block elsewhere on the page must not hide the article
+            data, why = _json_ld(script.text or "")
+            if why is not None:
+                unread = unread or (why, script.sourceline)
+                continue
             for node in _walk(data):
                 if isinstance(node.get("@id"), str):
                     self.nodes.setdefault(node["@id"], node)
@@ -261,6 +301,8 @@ class _Page:
         if found:
             # The node with a headline is the article; others may be related stories.
             self.ld, self.line = next(((n, s) for n, s in found if n.get("headline")), found[0])
+        elif unread is not None:
+            raise ImportFailure(unread[0], source=self.source, line=unread[1])
 
     def meta_values(self, key: str) -> list[str]:
         """Every content of the meta tags named ``key`` (property, name or itemprop)."""
