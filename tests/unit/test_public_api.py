@@ -32,6 +32,10 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "importers": ({"domain", "utils", "errors"}, {"sqlalchemy", "alembic"}),
     "store": ({"domain", "utils", "errors"}, set()),
     "services": ({"store", "importers", "formats", "domain", "utils", "errors"}, set()),
+    "http": (
+        {"store", "formats", "domain", "utils", "errors", "_version"},
+        {"fastapi", "starlette", "flask", "django"},
+    ),
 }
 
 # The packages whose ``__all__`` is their public API.
@@ -43,6 +47,7 @@ PACKAGES = [
     "newscms.importers",
     "newscms.store",
     "newscms.services",
+    "newscms.http",
 ]
 
 

@@ -3,6 +3,11 @@
 Models are frozen pydantic models that refuse unknown fields. Any refusal surfaces as
 ``newscms.errors.ValidationError`` (or a subclass such as ``LocaleError``) whose message
 names the field, never as pydantic's own exception.
+
+Dates serialize the same way in every JSON output: ``model_dump(mode="json")``,
+``model_dump_json`` (and so ``Article.fingerprint``) and ``newscms.formats.to_json``
+all write ISO 8601 with an explicit offset, ``"2012-06-13T22:00:00+00:00"``, the form
+of ``newscms.utils.dates.isoformat`` (pydantic on its own would write ``...Z``).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import pydantic
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import core_schema
 
 from newscms.errors import NaiveDatetimeError, ValidationError
 from newscms.utils.dates import to_utc
@@ -21,6 +27,8 @@ from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from pydantic import GetCoreSchemaHandler
 
 __all__ = [
     "DomainModel",
@@ -31,11 +39,41 @@ __all__ = [
     "text_check",
 ]
 
+# ``datetime.isoformat`` is what ``utils.dates.isoformat`` writes for the aware values
+# models hold; called directly because it runs for every date of every JSON dump.
+_ISO_DATETIME = core_schema.plain_serializer_function_ser_schema(
+    datetime.isoformat, info_arg=False, when_used="json"
+)
+# Keys of a core schema that hold no schema of a value to walk into.
+_NOT_SCHEMAS = frozenset({"metadata", "serialization", "cls", "ref", "config"})
+
+
+def _iso_datetimes(node: object) -> None:
+    """Give every datetime in a core schema the ISO serializer (in place), in JSON mode."""
+    if isinstance(node, dict):
+        if node.get("type") == "datetime" and "serialization" not in node:
+            node["serialization"] = _ISO_DATETIME
+        for key, value in node.items():
+            if key not in _NOT_SCHEMAS:
+                _iso_datetimes(value)
+    elif isinstance(node, list):
+        for item in node:
+            _iso_datetimes(item)
+
 
 class DomainModel(BaseModel):
     """Frozen, strict-about-extras model whose validation errors are newscms errors."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler, /
+    ) -> core_schema.CoreSchema:
+        """The model's schema with its dates written as ``utils.dates.isoformat`` does."""
+        schema = handler(source)
+        _iso_datetimes(schema)
+        return schema
 
     def __init__(self, /, **data: Any) -> None:
         try:

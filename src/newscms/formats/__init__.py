@@ -9,6 +9,8 @@ where URLs are needed, a ``Site`` describing the host application.
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from newscms.formats.feeds import iter_atom as iter_atom
+from newscms.formats.feeds import iter_rss as iter_rss
 from newscms.formats.feeds import write_atom as write_atom
 from newscms.formats.feeds import write_rss as write_rss
 from newscms.formats.jsonld import jsonld_script as jsonld_script
@@ -28,6 +30,8 @@ from newscms.formats.site import UrlBuilder as UrlBuilder
 from newscms.formats.sitemaps import SitemapFile as SitemapFile
 from newscms.formats.sitemaps import SitemapItem as SitemapItem
 from newscms.formats.sitemaps import SitemapSet as SitemapSet
+from newscms.formats.sitemaps import iter_news_sitemap as iter_news_sitemap
+from newscms.formats.sitemaps import iter_sitemap as iter_sitemap
 from newscms.formats.sitemaps import news_language as news_language
 from newscms.formats.sitemaps import write_news_sitemap as write_news_sitemap
 from newscms.formats.sitemaps import write_news_sitemaps as write_news_sitemaps
@@ -58,6 +62,10 @@ __all__ = [
     "UrlBuilder",
     "article_date",
     "dump_json",
+    "iter_atom",
+    "iter_news_sitemap",
+    "iter_rss",
+    "iter_sitemap",
     "json_schemas",
     "jsonld_script",
     "mailto_url",

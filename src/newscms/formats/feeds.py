@@ -1,7 +1,9 @@
-"""RSS 2.0 and Atom 1.0 feeds of any listing, written incrementally to a binary file.
+"""RSS 2.0 and Atom 1.0 feeds of any listing, written incrementally.
 
 The articles come from any iterable (a generator streaming from the store works) and
 are written as they arrive with lxml's incremental writer, newest first as given.
+``iter_rss`` / ``iter_atom`` give the feed as chunks of bytes, one per item, for a
+streamed HTTP response; ``write_rss`` / ``write_atom`` write those same chunks to a file.
 Choices, for feed readers more than for the specs:
 
 - ids never change: ``urn:uuid:<article id>`` (Atom ``id``; RSS ``guid`` with
@@ -20,6 +22,7 @@ Choices, for feed readers more than for the specs:
 
 from __future__ import annotations
 
+import io
 import itertools
 from email.utils import format_datetime
 from typing import IO, TYPE_CHECKING
@@ -32,7 +35,7 @@ from newscms.formats.site import to_uri
 from newscms.utils.dates import in_zone
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Generator, Iterable, Iterator, Mapping
     from datetime import datetime
 
     from newscms.domain import Article
@@ -40,7 +43,17 @@ if TYPE_CHECKING:
 
 # ``last_modified`` and ``xml_text`` live in ``_syndication`` (sitemaps use them too) and
 # stay importable from here, where they were first published.
-__all__ = ["ATOM_NS", "GENERATOR", "last_modified", "write_atom", "write_rss", "xml_text"]
+__all__ = [
+    "ATOM_NS",
+    "GENERATOR",
+    "iter_atom",
+    "iter_rss",
+    "last_modified",
+    "write_atom",
+    "write_chunks",
+    "write_rss",
+    "xml_text",
+]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -48,6 +61,34 @@ _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _XML_LANG = f"{{{_XML_NS}}}lang"
 GENERATOR = "newscms"
+
+
+def iter_rss(
+    articles: Iterable[Article],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str,
+    locale: str | None = None,
+    self_url: str | None = None,
+    full_content: bool = False,
+    updated: datetime | None = None,
+) -> Iterator[bytes]:
+    """An RSS 2.0 feed of ``articles`` as bytes, one chunk per item (for a streamed response).
+
+    The arguments are those of ``write_rss``. The URLs are checked and the first article
+    read when it is called, so a bad argument raises before any byte is produced; the
+    rest is read one article per chunk.
+
+    Raises:
+        ValidationError: ``link`` or ``self_url`` is not an http(s) URL (at once), or the
+            site could not build an article's URL (when its item is reached).
+    """
+    return _rss(
+        articles, site=site, title=title, link=link, description=description, locale=locale,
+        self_url=self_url, full_content=full_content, updated=updated,
+    )  # fmt: skip
 
 
 def write_rss(
@@ -85,35 +126,39 @@ def write_rss(
         ValidationError: ``link`` or ``self_url`` is not an http(s) URL, or the site
             could not build an article's URL.
     """
-    page = to_uri(link, field="link")
-    head, first = _peek(articles)
-    stamp = updated if updated is not None else (last_modified(first) if first else None)
-    # lxml's incremental writer would invent a prefix for xml:lang, and binding any other
-    # prefix to the XML namespace is an error; declaring "xml" itself is allowed.
-    nsmap = {"atom": ATOM_NS, "dc": _DC_NS, "content": _CONTENT_NS, "xml": _XML_NS}
-    count = 0
-    with etree.xmlfile(out, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with (
-            xf.element("rss", {"version": "2.0"}, nsmap=nsmap),
-            xf.element("channel", _lang(locale)),
-        ):
-            _leaf(xf, "title", title)
-            _leaf(xf, "link", page)
-            _leaf(xf, "description", description)
-            if locale:
-                _leaf(xf, "language", locale)
-            _leaf(xf, "generator", GENERATOR)
-            if stamp is not None:
-                _leaf(xf, "lastBuildDate", _rfc822(stamp, site))
-            if self_url:
-                href = to_uri(self_url, field="self_url")
-                attrib = {"href": href, "rel": "self", "type": "application/rss+xml"}
-                _leaf(xf, f"{{{ATOM_NS}}}link", None, attrib)
-            for article in head:
-                _rss_item(xf, article, site, locale=locale, full_content=full_content)
-                count += 1
-    return count
+    chunks = _rss(
+        articles, site=site, title=title, link=link, description=description, locale=locale,
+        self_url=self_url, full_content=full_content, updated=updated,
+    )  # fmt: skip
+    return write_chunks(chunks, out)
+
+
+def iter_atom(
+    articles: Iterable[Article],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str | None = None,
+    locale: str | None = None,
+    self_url: str | None = None,
+    feed_id: str | None = None,
+    full_content: bool = False,
+    updated: datetime | None = None,
+) -> Iterator[bytes]:
+    """An Atom 1.0 feed of ``articles`` as bytes, one chunk per entry (for a streamed response).
+
+    The arguments are those of ``write_atom``; as with ``iter_rss``, the arguments are
+    checked (and the first article read) when it is called.
+
+    Raises:
+        ValidationError: ``articles`` is empty and ``updated`` is None, or a URL is not
+            http(s) (at once); the site could not build an article's URL (at its entry).
+    """
+    return _atom_feed(
+        articles, site=site, title=title, link=link, description=description, locale=locale,
+        self_url=self_url, feed_id=feed_id, full_content=full_content, updated=updated,
+    )  # fmt: skip
 
 
 def write_atom(
@@ -155,7 +200,92 @@ def write_atom(
         ValidationError: ``articles`` is empty and ``updated`` is None, a URL is not
             http(s), or the site could not build an article's URL.
     """
+    chunks = _atom_feed(
+        articles, site=site, title=title, link=link, description=description, locale=locale,
+        self_url=self_url, feed_id=feed_id, full_content=full_content, updated=updated,
+    )  # fmt: skip
+    return write_chunks(chunks, out)
+
+
+def write_chunks(chunks: Generator[bytes, None, int], out: IO[bytes]) -> int:
+    """Write every chunk of a feed or sitemap generator to ``out``; return what it counted."""
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration as done:
+            count: int = done.value
+            return count
+        out.write(chunk)
+
+
+def _rss(
+    articles: Iterable[Article],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str,
+    locale: str | None,
+    self_url: str | None,
+    full_content: bool,
+    updated: datetime | None,
+) -> Generator[bytes, None, int]:
+    """Check the arguments now; the generator of the feed's chunks, counting its items."""
     page = to_uri(link, field="link")
+    href = to_uri(self_url, field="self_url") if self_url else None
+    head, first = _peek(articles)
+    stamp = updated if updated is not None else (last_modified(first) if first else None)
+
+    def chunks() -> Generator[bytes, None, int]:
+        # lxml's incremental writer would invent a prefix for xml:lang, and binding any
+        # other prefix to the XML namespace is an error; declaring "xml" itself is allowed.
+        nsmap = {"atom": ATOM_NS, "dc": _DC_NS, "content": _CONTENT_NS, "xml": _XML_NS}
+        buffer = io.BytesIO()
+        count = 0
+        with etree.xmlfile(buffer, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with (
+                xf.element("rss", {"version": "2.0"}, nsmap=nsmap),
+                xf.element("channel", _lang(locale)),
+            ):
+                _leaf(xf, "title", title)
+                _leaf(xf, "link", page)
+                _leaf(xf, "description", description)
+                if locale:
+                    _leaf(xf, "language", locale)
+                _leaf(xf, "generator", GENERATOR)
+                if stamp is not None:
+                    _leaf(xf, "lastBuildDate", _rfc822(stamp, site))
+                if href:
+                    attrib = {"href": href, "rel": "self", "type": "application/rss+xml"}
+                    _leaf(xf, f"{{{ATOM_NS}}}link", None, attrib)
+                yield _taken(xf, buffer)
+                for article in head:
+                    _rss_item(xf, article, site, locale=locale, full_content=full_content)
+                    count += 1
+                    yield _taken(xf, buffer)
+        yield buffer.getvalue()
+        return count
+
+    return chunks()
+
+
+def _atom_feed(
+    articles: Iterable[Article],
+    *,
+    site: Site,
+    title: str,
+    link: str,
+    description: str | None,
+    locale: str | None,
+    self_url: str | None,
+    feed_id: str | None,
+    full_content: bool,
+    updated: datetime | None,
+) -> Generator[bytes, None, int]:
+    """Check the arguments now; the generator of the feed's chunks, counting its entries."""
+    page = to_uri(link, field="link")
+    href = to_uri(self_url, field="self_url") if self_url else None
     head, first = _peek(articles)
     if updated is None:
         if first is None:
@@ -164,30 +294,49 @@ def write_atom(
                 field="updated",
             )
         updated = last_modified(first)
-    count = 0
-    with etree.xmlfile(out, encoding="utf-8") as xf:
-        xf.write_declaration()
-        with xf.element(f"{{{ATOM_NS}}}feed", _lang(locale), nsmap={None: ATOM_NS, "xml": _XML_NS}):
-            _leaf(xf, _atom("id"), feed_id or self_url or page)
-            _leaf(xf, _atom("title"), title, {"type": "text"})
-            if description:
-                _leaf(xf, _atom("subtitle"), description, {"type": "text"})
-            _leaf(xf, _atom("link"), None, {"rel": "alternate", "type": "text/html", "href": page})
-            if self_url:
-                href = to_uri(self_url, field="self_url")
-                attrib = {"rel": "self", "type": "application/atom+xml", "href": href}
-                _leaf(xf, _atom("link"), None, attrib)
-            _leaf(xf, _atom("updated"), site.timestamp(updated))
-            with xf.element(_atom("author")):
-                _leaf(xf, _atom("name"), site.publisher_name)
-                _leaf(xf, _atom("uri"), site.base_url)
-            _leaf(xf, _atom("generator"), GENERATOR)
-            if site.logo_url:
-                _leaf(xf, _atom("logo"), site.logo_url)
-            for article in head:
-                _atom_entry(xf, article, site, locale=locale, full_content=full_content)
-                count += 1
-    return count
+    moment = site.timestamp(updated)
+
+    def chunks() -> Generator[bytes, None, int]:
+        buffer = io.BytesIO()
+        count = 0
+        with etree.xmlfile(buffer, encoding="utf-8") as xf:
+            xf.write_declaration()
+            nsmap = {None: ATOM_NS, "xml": _XML_NS}
+            with xf.element(_atom("feed"), _lang(locale), nsmap=nsmap):
+                _leaf(xf, _atom("id"), feed_id or self_url or page)
+                _leaf(xf, _atom("title"), title, {"type": "text"})
+                if description:
+                    _leaf(xf, _atom("subtitle"), description, {"type": "text"})
+                alternate = {"rel": "alternate", "type": "text/html", "href": page}
+                _leaf(xf, _atom("link"), None, alternate)
+                if href:
+                    attrib = {"rel": "self", "type": "application/atom+xml", "href": href}
+                    _leaf(xf, _atom("link"), None, attrib)
+                _leaf(xf, _atom("updated"), moment)
+                with xf.element(_atom("author")):
+                    _leaf(xf, _atom("name"), site.publisher_name)
+                    _leaf(xf, _atom("uri"), site.base_url)
+                _leaf(xf, _atom("generator"), GENERATOR)
+                if site.logo_url:
+                    _leaf(xf, _atom("logo"), site.logo_url)
+                yield _taken(xf, buffer)
+                for article in head:
+                    _atom_entry(xf, article, site, locale=locale, full_content=full_content)
+                    count += 1
+                    yield _taken(xf, buffer)
+        yield buffer.getvalue()
+        return count
+
+    return chunks()
+
+
+def _taken(xf: etree._IncrementalFileWriter, buffer: io.BytesIO) -> bytes:
+    """What the writer has produced since the last chunk, emptying the buffer."""
+    xf.flush()
+    data = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
 def _rss_item(

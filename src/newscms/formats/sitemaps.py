@@ -2,7 +2,9 @@
 
 Articles come from any iterable (a generator from the store) and are written one
 ``<url>`` at a time, so a million-URL sitemap never holds the articles or the document
-in memory. Any ``SitemapItem`` will do instead of a full ``Article``: the store's
+in memory. ``iter_sitemap`` / ``iter_news_sitemap`` give a file as chunks of bytes, one
+per URL, for a streamed HTTP response; ``write_sitemap`` / ``write_news_sitemap`` write
+those same chunks to a file. Any ``SitemapItem`` will do instead of a full ``Article``: the store's
 ``stream_sitemap_entries`` reads only the columns a sitemap needs.
 
 The writer emits the entries' bytes itself: the markup is fixed and every text goes
@@ -31,12 +33,13 @@ from xml.sax.saxutils import escape
 from newscms.domain import Status
 from newscms.errors import ValidationError
 from newscms.formats._syndication import last_modified, xml_text
+from newscms.formats.feeds import write_chunks
 from newscms.formats.site import Linkable, to_uri
 from newscms.utils.dates import ensure_aware
 from newscms.utils.locales import normalize_locale
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Generator, Iterable, Iterator
     from pathlib import Path
     from types import TracebackType
 
@@ -52,6 +55,8 @@ __all__ = [
     "SitemapFile",
     "SitemapItem",
     "SitemapSet",
+    "iter_news_sitemap",
+    "iter_sitemap",
     "news_language",
     "write_news_sitemap",
     "write_news_sitemaps",
@@ -136,6 +141,22 @@ def news_language(locale: str) -> str:
     return "zh-cn"
 
 
+def iter_sitemap(
+    articles: Iterable[SitemapItem], *, site: Site, max_urls: int = MAX_URLS
+) -> Iterator[bytes]:
+    """One ``sitemap.xml`` of the published ``articles`` as bytes, one chunk per URL.
+
+    What ``write_sitemap`` writes, for a streamed response; ``max_urls`` is checked at
+    once, each article when its chunk is made.
+
+    Raises:
+        ValidationError: ``max_urls`` is out of range (at once); more than ``max_urls``
+            articles, or an article URL that is too long or cannot be built (when reached).
+    """
+    limit = _limit(max_urls, MAX_URLS, "max_urls")
+    return _urlset(_entries(articles, site), news=False, max_urls=limit)
+
+
 def write_sitemap(
     articles: Iterable[SitemapItem], out: IO[bytes], *, site: Site, max_urls: int = MAX_URLS
 ) -> int:
@@ -152,7 +173,25 @@ def write_sitemap(
             2,048 characters, or the site could not build one.
     """
     limit = _limit(max_urls, MAX_URLS, "max_urls")
-    return _write_one(_entries(articles, site), out, news=False, max_urls=limit)
+    return write_chunks(_urlset(_entries(articles, site), news=False, max_urls=limit), out)
+
+
+def iter_news_sitemap(
+    articles: Iterable[SitemapItem],
+    *,
+    site: Site,
+    now: datetime,
+    window: timedelta = NEWS_WINDOW,
+    max_urls: int = NEWS_MAX_URLS,
+) -> Iterator[bytes]:
+    """A Google News sitemap as bytes, one chunk per URL: ``write_news_sitemap`` streamed.
+
+    Raises:
+        ValidationError: ``max_urls`` above 1,000 (at once); more recent articles than
+            ``max_urls``, or a bad URL (when reached).
+        NaiveDatetimeError: ``now`` has no time zone (at once).
+    """
+    return _news_urlset(articles, site=site, now=now, window=window, max_urls=max_urls)
 
 
 def write_news_sitemap(
@@ -178,9 +217,8 @@ def write_news_sitemap(
             1,000 per file; use ``write_news_sitemaps``), or a bad URL.
         NaiveDatetimeError: ``now`` has no time zone.
     """
-    limit = _limit(max_urls, NEWS_MAX_URLS, "max_urls")
-    entries = _entries(_recent(articles, now, window), site, news=True)
-    return _write_one(entries, out, news=True, max_urls=limit)
+    chunks = _news_urlset(articles, site=site, now=now, window=window, max_urls=max_urls)
+    return write_chunks(chunks, out)
 
 
 def write_sitemap_index(
@@ -280,8 +318,7 @@ class _Urlset:
         self._out = out
         self.urls = 0
         self.lastmod: datetime | None = None
-        news_ns = f' xmlns:news="{NEWS_NS}"' if news else ""
-        head = _DECLARATION + f'<urlset xmlns="{SITEMAP_NS}"{news_ns}>\n'.encode()
+        head = _urlset_head(news=news)
         out.write(head)
         self.written = len(head)
 
@@ -314,17 +351,40 @@ class _Urlset:
             self.close()
 
 
-def _write_one(entries: Iterator[_Entry], out: IO[bytes], *, news: bool, max_urls: int) -> int:
-    with _Urlset(out, news=news) as urlset:
-        for entry in entries:
-            if urlset.urls >= max_urls:
-                raise ValidationError(
-                    f"more than {max_urls} URLs do not fit in one sitemap; "
-                    "use write_sitemaps / write_news_sitemaps to split them",
-                    field="articles",
-                )
-            urlset.add(entry)
-        return urlset.urls
+def _news_urlset(
+    articles: Iterable[SitemapItem],
+    *,
+    site: Site,
+    now: datetime,
+    window: timedelta,
+    max_urls: int,
+) -> Generator[bytes, None, int]:
+    """The chunks of a Google News sitemap, ``max_urls`` and ``now`` checked at once."""
+    limit = _limit(max_urls, NEWS_MAX_URLS, "max_urls")
+    entries = _entries(_recent(articles, now, window), site, news=True)
+    return _urlset(entries, news=True, max_urls=limit)
+
+
+def _urlset_head(*, news: bool) -> bytes:
+    news_ns = f' xmlns:news="{NEWS_NS}"' if news else ""
+    return _DECLARATION + f'<urlset xmlns="{SITEMAP_NS}"{news_ns}>\n'.encode()
+
+
+def _urlset(entries: Iterator[_Entry], *, news: bool, max_urls: int) -> Generator[bytes, None, int]:
+    """One ``<urlset>``: its head, one chunk per entry, its end; returns how many URLs."""
+    yield _urlset_head(news=news)
+    urls = 0
+    for entry in entries:
+        if urls >= max_urls:
+            raise ValidationError(
+                f"more than {max_urls} URLs do not fit in one sitemap; "
+                "use write_sitemaps / write_news_sitemaps to split them",
+                field="articles",
+            )
+        yield entry.data
+        urls += 1
+    yield _URLSET_END
+    return urls
 
 
 def _write_split(
@@ -410,13 +470,17 @@ def _entries(
 def _recent(
     articles: Iterable[SitemapItem], now: datetime, window: timedelta
 ) -> Iterator[SitemapItem]:
-    """The articles published in ``window`` up to ``now`` (Google News wants two days)."""
+    """The articles published in ``window`` up to ``now`` (Google News wants two days).
+
+    ``now`` is checked at once, before the first article is read.
+    """
     moment = ensure_aware(now, field="now")
     start = moment - window
-    for article in articles:
-        published = article.published_at
-        if published is not None and start <= published <= moment:
-            yield article
+    return (
+        article
+        for article in articles
+        if article.published_at is not None and start <= article.published_at <= moment
+    )
 
 
 def _limit(value: int, protocol: int, field: str) -> int:
