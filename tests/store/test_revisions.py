@@ -168,3 +168,44 @@ def test_a_hundred_revisions_of_a_10_kb_article_stay_small(store):
     # 100 full copies would be over 1 MB; keyframes plus deltas must stay far below.
     print(f"100 revisions of a {len(article.body):,}-character body: {stored:,} bytes")
     assert stored < 120_000, stored
+
+
+def test_revisions_saved_with_z_dates_diff_as_unchanged_dates(store):
+    """Snapshots written before dates had one JSON form (``...Z``) read as today's form."""
+    from sqlalchemy import update
+
+    from newscms.store._snapshots import decode_snapshot, encode_snapshot
+
+    published = datetime(2012, 6, 14, 8, 30, tzinfo=UTC)
+    with store.session() as uow:
+        article = uow.articles.create(
+            ArticleDraft(locale="en", headline="Floods", status="published", published_at=published)
+        )
+        uow.articles.update(article.id, ArticlePatch(expected_version=1, headline="Big floods"))
+    r = store.tables.revisions
+    with store.engine.begin() as conn:
+        rows = conn.execute(
+            select(r.c.version, r.c.snapshot)
+            .where(r.c.article_id == article.id)
+            .order_by(r.c.version)
+        ).all()
+        first = decode_snapshot(rows[0].snapshot, None)
+        second = decode_snapshot(rows[1].snapshot, first)
+        assert first["published_at"] == "2012-06-14T08:30:00+00:00"
+        old_first = {**first, "published_at": "2012-06-14T08:30:00Z"}
+        old_second = {**second, "published_at": "2012-06-14T08:30:00Z"}
+        for version, blob in (
+            (1, encode_snapshot(old_first, None)),
+            (2, encode_snapshot(old_second, old_first)),
+        ):
+            conn.execute(
+                update(r)
+                .where(r.c.article_id == article.id, r.c.version == version)
+                .values(snapshot=blob)
+            )
+    with store.session(readonly=True) as uow:
+        diff = uow.revisions.diff(article.id, 1, 2)
+        assert uow.revisions.get(article.id, 1).snapshot["published_at"] == (
+            "2012-06-14T08:30:00+00:00"
+        )
+    assert [change.field for change in diff.changes] == ["headline"]

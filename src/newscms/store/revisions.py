@@ -166,7 +166,7 @@ class RevisionRepository(Repository[Work]):
             actor=row.actor,
             action=row.action,
             changed_fields=tuple(row.changed_fields),
-            snapshot=snapshot,
+            snapshot=_current_dates(snapshot),
         )
 
     def _require_article(self, article_id: UUID) -> None:
@@ -194,3 +194,23 @@ def _text_diff(field: str, old: Any, new: Any, from_version: int, to_version: in
             tofile=f"{field}@{to_version}",
         )
     )
+
+
+_DATE_FIELDS = ("published_at", "embargoed_until")
+
+
+def _current_dates(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with its dates in today's JSON form (``+00:00``).
+
+    Revisions saved by newscms 0.1.0 and earlier wrote UTC as ``Z``; read as they are, a diff
+    across the upgrade would report every date as changed. A copy is made: decoded
+    keyframes are compression dictionaries and must stay byte for byte as stored.
+    """
+    stale = [
+        name
+        for name in _DATE_FIELDS
+        if isinstance(snapshot.get(name), str) and snapshot[name].endswith("Z")
+    ]
+    if not stale:
+        return snapshot
+    return {**snapshot, **{name: snapshot[name][:-1] + "+00:00" for name in stale}}
