@@ -1,0 +1,1 @@
+"""The example Django project of docs/django.md, run by tests/integrations/django."""
