@@ -152,6 +152,20 @@ CORPUS: dict[str, dict[str, Any]] = {
         "body": "<p>서울과 평양의 지도자들이 만났다.</p>",
         "tags": [],
     },
+    "th-flood": {
+        "locale": "th",
+        "headline": "กรุงเทพมหานครเตรียมรับมือน้ำท่วม",
+        "summary": None,
+        "body": "<p>ตามรายงานของกรมอุตุนิยมวิทยา ฝนจะตกหนัก</p>",
+        "tags": [TagInput(kind="region", name="ประเทศไทย")],
+    },
+    "th-rates": {
+        "locale": "th",
+        "headline": "ธนาคารแห่งประเทศไทยคงอัตราดอกเบี้ย",
+        "summary": None,
+        "body": "<p>นักเศรษฐศาสตร์คาดการณ์ไว้แล้ว</p>",
+        "tags": [],
+    },
     "ru-moscow": {
         "locale": "ru",
         "headline": "Москва и Пекин подписали соглашение",
@@ -182,6 +196,18 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("团聚", {}, {"zh-panmunjom"}),
     ("東京", {}, {"ja-quake"}),
     ("地震", {}, {"ja-quake"}),
+    ("気象庁", {}, {"ja-quake"}),  # kanji, then kana, as CJK bigrams
+    ("によると", {}, {"ja-quake"}),
+    # Thai is cut into syllables at index and query time: a word is found inside a
+    # compound and inside a sentence, and a syllable is not found inside another one.
+    ("กรุงเทพ", {}, {"th-flood"}),  # in กรุงเทพมหานคร
+    ("น้ำท่วม", {}, {"th-flood"}),
+    ("ฝนตก", {}, set()),  # not next to each other: ฝน จะ ตก
+    ("ฝน ตก", {}, {"th-flood"}),
+    ('"ประเทศไทย"', {}, {"th-flood", "th-rates"}),  # a tag and inside a compound
+    ("ธนาคาร ดอกเบี้ย", {}, {"th-rates"}),
+    ("ตา", {}, set()),  # a bigram of ตาม, not a syllable of the text
+    ("ดอกเบี้ย", {"locale": "th"}, {"th-rates"}),
     ("서울", {}, {"ko-summit"}),
     ("평양", {}, {"ko-summit"}),
     ("москва", {}, {"ru-moscow"}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -59,7 +60,22 @@ Summary = Annotated[str, BeforeValidator(text_check(SUMMARY_MAX, multiline=True)
 ShortText = Annotated[str, BeforeValidator(text_check(200))]
 Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
 
-_SLUG = re.compile(r"^[^\W_]+(?:[-_][^\W_]+)*$")
+_SLUG_JOINERS = re.compile(r"[-_]")
+
+
+def _slug_word(word: str) -> bool:
+    """A word of a slug: a letter or digit, then letters, digits and combining marks.
+
+    The marks are the vowel signs and viramas of Devanagari, Thai and other scripts, which
+    are part of a word there (``भारत``, ``ไทย``) although Python's word class excludes them.
+    """
+    return (
+        bool(word)
+        and word[0].isalnum()
+        and all(char.isalnum() or unicodedata.category(char).startswith("M") for char in word)
+    )
+
+
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
@@ -67,7 +83,7 @@ def _slug(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {type(value).__name__}")
     slug = value.strip().lower()
-    if not slug or len(slug) > SLUG_MAX or not _SLUG.match(slug):
+    if not slug or len(slug) > SLUG_MAX or not all(map(_slug_word, _SLUG_JOINERS.split(slug))):
         raise ValueError(
             f"{value!r} is not a slug: use letters and digits joined by '-' or '_', "
             f"at most {SLUG_MAX} characters"

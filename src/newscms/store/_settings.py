@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newscms.errors import NaiveDatetimeError
-from newscms.utils.slugs import slugify
+from newscms.utils.slugs import LocaleSlugifier
 
 if TYPE_CHECKING:
     from newscms.store.tables import Tables
@@ -32,13 +31,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@lru_cache(maxsize=8192)
-def default_slugifier(text: str, locale: str) -> str:
-    """Newscms's slugifier: per-script romanization, at most 80 characters.
-
-    Cached: a site's tag names recur in every batch of an import.
-    """
-    return slugify(text, locale=locale)
+default_slugifier: Slugifier = LocaleSlugifier()
+"""Newscms's slugifier: per-script romanization, Unicode slugs for the languages written
+in Arabic script, at most 80 characters, cached (``newscms.utils.slugs.LocaleSlugifier``)."""
 
 
 @dataclass(frozen=True, slots=True)

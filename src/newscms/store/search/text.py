@@ -14,10 +14,13 @@ The pipeline (``tokens``):
 2. **split** into words: runs of letters, digits and combining marks; everything else
    (punctuation, symbols, emoji, ``_``, spaces, controls, NUL, unassigned and private
    code points) separates words;
-3. **segment** runs of scripts written without spaces (Han, kana, Hangul, Thai, Lao,
-   Khmer, Myanmar, Yi, …) into overlapping bigrams of characters, plus the run's last
-   character alone (``北京市`` → ``北京 京市 市``), so any substring of two or more
-   characters is a phrase of bigrams and a single character is a prefix search;
+3. **segment** runs of scripts written without spaces: Thai into its syllables by
+   PyThaiNLP's dictionary (``กรุงเทพมหานคร`` → ``กรุง เทพ มหา นคร``, so a word is a
+   phrase of syllables, found in a sentence and inside a compound alike); the others
+   (Han, kana, Hangul, Lao, Khmer, Myanmar, Yi, …) into overlapping bigrams of
+   characters, plus the run's last character alone (``北京市`` → ``北京 京市 市``), so
+   any substring of two or more characters is a phrase of bigrams and a single
+   character is a prefix search;
 4. **cap** every token at ``MAX_TOKEN_LENGTH`` characters.
 
 Each character is judged once (``_decide``) and remembered; a text is then folded by
@@ -34,6 +37,8 @@ import unicodedata
 from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
+
+from newscms.utils._thai import thai_syllables
 
 __all__ = [
     "MAX_TOKEN_LENGTH",
@@ -136,6 +141,12 @@ UNSEGMENTED_RANGES: tuple[tuple[int, int], ...] = (
 )
 """Scripts written without spaces between words: segmented into bigrams."""
 
+THAI_RANGE = (0x0E00, 0x0E7F)
+"""Thai, segmented into syllables rather than bigrams."""
+_THAI_RUN = re.compile("[\u0e00-\u0e7f]+")
+# NFKC spells the vowel sara am (ำ) as nikhahit + sara aa; the dictionary knows ำ.
+_SARA_AM = ("\u0e4d\u0e32", "\u0e33")
+
 _WORD_CATEGORIES = frozenset("LMN")
 BLOCK_TAGS = (
     "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre",
@@ -199,6 +210,8 @@ def _fold_and_split(text: str) -> tuple[str, bool]:
     Only the distinct characters that change are replaced, each in one pass.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
+    if _SARA_AM[0] in folded:
+        folded = folded.replace(*_SARA_AM)
     if folded.isascii():
         changes = {c: " " for c in set(folded) if not c.isalnum()}
         unsegmented = False
@@ -276,7 +289,11 @@ def _segment(word: str, ends: list[str]) -> list[str]:
     found: list[str] = []
     for match in _runs().finditer(word):
         if match.lastgroup == "unsegmented":
-            pairs, last = _bigrams(match.group())
+            run = match.group()
+            if _THAI_RUN.fullmatch(run):
+                found += thai_syllables(run)
+                continue
+            pairs, last = _bigrams(run)
             found += pairs
             if last is not None:
                 ends.append(last)
@@ -436,7 +453,11 @@ def _place(
         tail: list[Span] = []
         for match in _runs().finditer(folded):
             base = begin + match.start()
-            if match.lastgroup == "unsegmented":
+            if match.lastgroup == "unsegmented" and _THAI_RUN.fullmatch(match.group()):
+                for syllable in thai_syllables(match.group()):
+                    main.append((syllable, base, base + len(syllable), base + len(syllable)))
+                    base += len(syllable)
+            elif match.lastgroup == "unsegmented":
                 units = _units(match.group())
                 if len(units) == 1:
                     stop = base + len(units[0][1])
