@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, ForeignKey, MetaData, String, Uuid, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from newscms.domain import ArticleDraft, ArticlePatch, RelationDraft, Status
-from newscms.errors import ConflictError, DuplicateError, RelationError
+from newscms.errors import (
+    ConflictError,
+    DuplicateError,
+    RelationError,
+    RetryableError,
+    ValidationError,
+)
 from newscms.store import Store
 
 pytestmark = pytest.mark.backends
@@ -159,3 +169,111 @@ def test_using_a_plain_connection(store, host):
         store.using(conn).articles.create(draft())
         transaction.rollback()
     assert counts(store) == (1, 1)
+
+
+# -- store.using(session, write=True) and the translated block -------------------------------
+
+REQUESTS = 16
+
+
+def _concurrent_requests(store: Store, host: Engine, *, write: bool) -> list[object]:
+    """REQUESTS threads, each a host request: read, newscms write, host insert, commit.
+
+    Each runs its request again after a ``RetryableError`` (as ``store.run`` would);
+    the result per thread is how many attempts it lost, the ten ``RetryableError`` it
+    lost with, or the exception it ended with (and what it had lost to before).
+    """
+    start = threading.Barrier(REQUESTS, timeout=60)
+    lost_to: list[list[RetryableError]] = [[] for _ in range(REQUESTS)]
+
+    def request(index: int) -> object:
+        start.wait()
+        for lost in range(10):
+            try:
+                with Session(host) as session, store.using(session, write=write) as uow:
+                    session.scalar(select(func.count()).select_from(Subscription))  # host read
+                    story = uow.articles.create(draft(f"Story {index}", tags=["Shared"]))
+                    # Ids from 1: MariaDB's AUTO_INCREMENT takes an explicit 0 as "the next id".
+                    reader = Subscription(id=index + 1, email=f"{index}@x.org", article_id=story.id)
+                    session.add(reader)
+                    session.commit()
+                return lost
+            except RetryableError as error:
+                lost_to[index].append(error)
+                time.sleep(random.uniform(0, 0.01 * 2**lost))  # as store.run backs off
+            except BaseException as error:
+                return (error, lost_to[index])
+        return lost_to[index]
+
+    with ThreadPoolExecutor(REQUESTS) as pool:
+        return list(pool.map(request, range(REQUESTS)))
+
+
+def test_write_true_read_then_write_requests_all_succeed(store, host, backend):
+    results = _concurrent_requests(store, host, write=True)
+    assert [r for r in results if not isinstance(r, int)] == []
+    if backend == "sqlite":
+        assert results == [0] * REQUESTS  # the write lock taken up front: no request lost
+    assert counts(store) == (REQUESTS, REQUESTS)
+
+
+def test_without_write_lost_requests_get_newscms_errors_never_raw_ones(store, host):
+    # The reported failure: a deferred SQLite transaction that has read cannot take the
+    # write lock once another request wrote, in newscms's write or in the host's flush.
+    results = _concurrent_requests(store, host, write=False)
+    assert [r for r in results if not isinstance(r, int | list)] == []  # lost, never raw
+    committed = sum(isinstance(r, int) for r in results)
+    assert counts(store) == (committed, committed)  # each request whole or not at all
+
+
+def test_write_true_after_the_first_statement_is_refused(store, host, snapshot):
+    before = snapshot()
+    with Session(host) as session:
+        session.scalar(select(func.count()).select_from(Subscription))
+        with pytest.raises(ValidationError, match="before the transaction's first statement") as e:
+            store.using(session, write=True)
+        assert e.value.field == "write"
+    with host.connect() as conn:
+        conn.execute(select(1))
+        with pytest.raises(ValidationError):
+            store.using(conn, write=True)
+    with pytest.raises(ValidationError):
+        store.using(Session(host), write="yes")  # type: ignore[arg-type]
+    assert snapshot() == before
+
+
+def test_write_true_inside_a_begun_but_unused_session(store, host):
+    with Session(host) as session, session.begin():
+        uow = store.using(session, write=True)  # session.begin() alone holds no connection
+        session.add(Subscription(id=1, email="a@example.org"))
+        uow.articles.create(draft())
+    with host.connect() as conn:
+        with store.using(conn, write=True) as uow:
+            uow.articles.create(draft("On a connection"))
+        conn.commit()
+    assert counts(store) == (1, 2)
+
+
+def test_the_with_form_translates_the_hosts_own_errors(store, host, snapshot):
+    before = snapshot()
+    with Session(host) as session:
+        refused = pytest.raises(DuplicateError, match=r"(?i)unique|duplicate")
+        with refused, store.using(session) as uow:
+            uow.articles.create(draft())
+            session.add(Subscription(id=1, email="same@example.org"))
+            session.add(Subscription(id=2, email="same@example.org"))
+            session.flush()  # the host's IntegrityError leaves the block as newscms's
+        session.rollback()
+    assert snapshot() == before
+
+
+def test_the_with_form_refuses_to_end_cleanly_after_a_caught_conflict(store, host, snapshot):
+    before = snapshot()
+    with Session(host) as session:
+        with pytest.raises(RetryableError), store.using(session) as uow:
+            uow.articles.create(draft())
+            uow.fail(RuntimeError("deadlock detected"))  # what a lost race leaves behind
+        with pytest.raises(RetryableError):
+            session.commit()
+        session.rollback()
+    assert snapshot() == before

@@ -14,15 +14,17 @@ import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, event, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from newscms.errors import RetryableError, SchemaError, ValidationError
 from newscms.store import migrations
+from newscms.store._base import as_flag
 from newscms.store._cursor import CursorCodec
-from newscms.store._errors import translate_errors
+from newscms.store._errors import is_retryable, translate_errors
 from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
 from newscms.store.engine import create_engine, prepare_engine
 from newscms.store.events import (
@@ -40,6 +42,7 @@ from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
+    from types import TracebackType
 
     from sqlalchemy import MetaData
 
@@ -47,7 +50,15 @@ if TYPE_CHECKING:
     from newscms.domain.workflow import EventKind
     from newscms.store.migrations import SchemaStatus
 
-__all__ = ["DEFAULT_DATABASE_URL", "Clock", "Slugifier", "Store", "StoreSettings", "utc_now"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "Clock",
+    "HostUnitOfWork",
+    "Slugifier",
+    "Store",
+    "StoreSettings",
+    "utc_now",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///newscms.db"
 
@@ -84,6 +95,16 @@ class Store:
         check_schema: bool = True,
         outbox: bool = True,
     ) -> None:
+        if not isinstance(bind, Engine | str):
+            hint = (
+                ": use newscms.store.asyncio.AsyncStore for an AsyncEngine"
+                if hasattr(bind, "sync_engine")
+                else ""
+            )
+            raise ValidationError(
+                f"expected an Engine or a database URL, got {type(bind).__name__}{hint}",
+                field="bind",
+            )
         self.engine = prepare_engine(bind) if isinstance(bind, Engine) else create_engine(bind)
         self.settings = StoreSettings(
             tables=build_tables(prefix, schema),
@@ -131,13 +152,17 @@ class Store:
     def _ensure_ready(self, connection: Connection) -> None:
         if self._schema_checked:
             return
+        # The queries run outside the lock: under the async face they yield to the event
+        # loop, and a second unit of work starting meanwhile must not block its thread.
+        # Both read the same rows, so doing it twice at first use is harmless.
+        if self._check_schema:
+            migrations.schema_status(connection, self.tables).require_current()
+        secret = None
+        if self._cursor_codec is None:
+            secret = self._cursor_secret or self._stored_secret(connection)
         with self._lock:
-            if self._check_schema:
-                migrations.schema_status(connection, self.tables).require_current()
-            if self._cursor_codec is None:
-                self._cursor_codec = CursorCodec(
-                    self._cursor_secret or self._stored_secret(connection)
-                )
+            if self._cursor_codec is None and secret is not None:
+                self._cursor_codec = CursorCodec(secret)
             self._schema_checked = True
 
     def _stored_secret(self, connection: Connection) -> bytes:
@@ -168,13 +193,9 @@ class Store:
         """
         actor = _actor(actor)
         with translate_errors(), self.engine.connect() as plain:
-            begin = "DEFERRED" if readonly else "IMMEDIATE"
-            connection = plain.execution_options(newscms_sqlite_begin=begin)
-            if connection.dialect.name in ("mysql", "mariadb"):
-                # InnoDB's default REPEATABLE READ hides rows a concurrent writer committed
-                # (the tag or slug it just won a race for); newscms relies on READ COMMITTED,
-                # PostgreSQL's default, to see them.
-                connection = connection.execution_options(isolation_level="READ COMMITTED")
+            connection = plain.execution_options(
+                **_transaction_options(plain.dialect.name, write=not readonly)
+            )
             with connection.begin():
                 self._ensure_ready(connection)
                 uow = UnitOfWork(self.settings, connection, self.cursors, actor=actor)
@@ -212,27 +233,47 @@ class Store:
                 if attempt == retries:
                     raise
                 # Back off a little, at random, so the writers that collided spread out.
-                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+                self._pause(random.uniform(0, 0.02 * 2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def using(self, session: Session | Connection, *, actor: str | None = None) -> UnitOfWork:
+    def _pause(self, seconds: float) -> None:
+        """Wait between two attempts of ``run`` (the async face waits without blocking)."""
+        time.sleep(seconds)
+
+    def using(
+        self, session: Session | Connection, *, write: bool = False, actor: str | None = None
+    ) -> HostUnitOfWork:
         """A unit of work inside a host's own ``Session`` (or ``Connection``) transaction.
 
         newscms writes through the session's connection and never commits: the host
         does, for its tables and newscms's at once. With a ``Session``, event handlers
         run after the host commits (and never after a rollback); with a bare
         ``Connection`` newscms cannot see the commit, so use the outbox (``drain_events``).
+
+        ``write=True`` begins the transaction as newscms begins its own write units,
+        before the session's first statement: on SQLite it takes the write lock up front
+        (``BEGIN IMMEDIATE``), so concurrent requests queue instead of failing with
+        "database is locked" when a read is followed by a write; on MariaDB/MySQL the
+        transaction runs at READ COMMITTED (the host's statements in it too). Used as a
+        context manager (``with store.using(...) as uow:``), the unit of work also
+        translates the errors the host's own statements raise in the block (its flush,
+        its commit) into newscms errors.
+
+        Raises:
+            ValidationError: not a ``Session``/``Connection``, or ``write=True`` after
+                the session's transaction already ran a statement.
         """
         actor = _actor(actor)
+        write = as_flag(write, "write")
         if not isinstance(session, Session | Connection):
             raise ValidationError(
                 f"expected a SQLAlchemy Session or Connection, got {type(session).__name__}",
                 field="session",
             )
         with translate_errors():
-            connection = session.connection() if isinstance(session, Session) else session
+            connection = _host_connection(session, write=write)
             self._ensure_ready(connection)
-            uow = UnitOfWork(
+            uow = HostUnitOfWork(
                 self.settings, connection, self.cursors, actor=actor, host_session=session
             )
         if isinstance(session, Session):
@@ -298,6 +339,89 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection (the engine stays usable)."""
         self.engine.dispose()
+
+
+class HostUnitOfWork(UnitOfWork):
+    """A unit of work inside a host application's transaction (``store.using``).
+
+    Its repositories work as in any unit of work. As a context manager it also covers
+    the host's own statements in the block: every SQLAlchemy or driver error raised
+    there (the host's flush hitting a busy SQLite database, a unique key of the host's
+    table) leaves the block as the matching newscms error, a lost race as a
+    ``RetryableError`` that also keeps the host's commit from storing half of the work.
+    It never commits or rolls back: the host does.
+    """
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if error is None:
+            if self.failure is not None:
+                # The block caught the conflict and went on: nothing of it may commit.
+                raise self.failure
+            return
+        if isinstance(error, SQLAlchemyError):
+            if is_retryable(error):
+                self.fail(error)
+            with translate_errors():
+                raise error
+
+
+def _transaction_options(dialect: str, *, write: bool) -> dict[str, str]:
+    """Execution options of a connection before newscms begins its transaction.
+
+    SQLite: a writer takes the write lock at once (the engine's begin hook reads the
+    mode). MariaDB/MySQL: InnoDB's default REPEATABLE READ hides rows a concurrent
+    writer committed (the tag or slug it just won a race for); newscms relies on READ
+    COMMITTED, PostgreSQL's default, to see them.
+    """
+    options = {"newscms_sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
+    if dialect in ("mysql", "mariadb"):
+        options["isolation_level"] = "READ COMMITTED"
+    return options
+
+
+def _host_connection(session: Session | Connection, *, write: bool) -> Connection:
+    """The connection of a host's transaction, begun for writing when ``write`` asks so."""
+    if not write:
+        return session.connection() if isinstance(session, Session) else session
+    if isinstance(session, Connection):
+        if session.in_transaction():
+            raise _begun_too_early()
+        # Sets the mode of this connection's transactions from now on, newscms's and
+        # the host's alike: the caller asked for a connection that writes.
+        return session.execution_options(**_transaction_options(session.dialect.name, write=True))
+    if _has_connection(session):
+        raise _begun_too_early()
+    options = _transaction_options(session.get_bind().dialect.name, write=True)
+    return session.connection(execution_options=options)
+
+
+def _has_connection(session: Session) -> bool:
+    """Whether the session's transaction already holds a connection (has begun on it)."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return False
+    held = getattr(transaction, "connections", None)  # public since SQLAlchemy 2.1.7
+    if held is None:  # pragma: no cover - earlier SQLAlchemy releases
+        held = [value[0] for value in transaction._connections.values()]
+    bind = session.get_bind()
+    return any(connection.engine is bind or connection is bind for connection in held)
+
+
+def _begun_too_early() -> ValidationError:
+    return ValidationError(
+        "write=True must come before the transaction's first statement (SQLite takes its "
+        "write lock when the transaction begins, and this one has begun): call "
+        "store.using(session, write=True) first, or use a new Session",
+        field="write",
+    )
 
 
 _ACTOR_MAX = 200

@@ -1,0 +1,1 @@
+"""Internals of the async face (``newscms.store.asyncio``): the coroutine repositories."""
