@@ -18,11 +18,16 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The demo ends by saying how to browse it with `newscms serve`, which needs the web extra.
+$(VENV)/.installed-web: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[web]'
 	@touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-web
+
+demo: $(VENV)/.installed-web
 	$(BIN)/newscms demo --output $(DEMO_DIR)
 
 lint: $(VENV)/.installed-dev

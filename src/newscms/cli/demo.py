@@ -7,6 +7,9 @@ pages that link to it, and where the database and the other outputs are.
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,8 +69,24 @@ def demo(ctx: CliContext, *, output: Path, examples: Path) -> None:
     for path in report.outputs:
         console.print(f"  {path}", soft_wrap=True, highlight=False)
     console.print(f"Explore it: newscms --db {report.database_url} article list", soft_wrap=True)
+    browse = f"{_program()} serve --db {report.database_url}"
+    console.print(f"Browse it at http://127.0.0.1:8000/ after running: {browse}", soft_wrap=True)
     if not report.imported.ok:
         raise SystemExit(1)
+
+
+def _program() -> str:
+    """How to run ``newscms`` from here: its name when it is on PATH, else the path used.
+
+    ``make demo`` runs ``.venv/bin/newscms``, which a fresh clone does not have on PATH.
+    """
+    used = sys.argv[0]
+    if Path(used).name != "newscms" or os.sep not in used:
+        return "newscms"
+    found = shutil.which("newscms")
+    if found is not None and Path(found).resolve() == Path(used).resolve():
+        return "newscms"
+    return used
 
 
 def _show_sample(console: Console, sample: Article, linked_from: Sequence[Relation]) -> None:

@@ -38,9 +38,11 @@ __all__ = [
     "PRINT_CSS",
     "TEXT_WIDTH",
     "article_date",
+    "byline_text",
     "dateline_text",
     "display_width",
     "printable_text",
+    "see_also_items",
     "to_print_html",
     "to_text",
     "wrap",
@@ -210,7 +212,7 @@ def to_text(article: Article, *, site: Site | None = None, width: int = TEXT_WID
         place = dateline_text(article.dateline)
         paragraphs[:1] = [f"{place} - {paragraphs[0]}" if paragraphs else place]
     blocks += [lines(paragraph) for paragraph in paragraphs]
-    if related := list(_see_also(article, site)):
+    if related := list(see_also_items(article, site)):
         items = [f"- {title} ({when})" if when else f"- {title}" for title, when in related]
         blocks.append(lines(labels["see_also"]) + [n for i in items for n in lines(i, "  ")])
     if site is not None and (url := site.public_url(article)):
@@ -257,7 +259,7 @@ def to_print_html(article: Article, *, site: Site | None = None) -> str:
         main.append(f'<p class="dateline">{esc(dateline_text(article.dateline))}</p>')
     if article.body:
         main.append(printable_text(article.body))
-    if related := list(_see_also(article, site, links=True)):
+    if related := list(see_also_items(article, site, links=True)):
         items = "".join(
             f"<li>{title}{f' <time>{esc(when)}</time>' if when else ''}</li>"
             for title, when in related
@@ -293,6 +295,11 @@ def _labels(locale: str) -> dict[str, str]:
     return LABELS["en"]
 
 
+def byline_text(article: Article) -> str | None:
+    """The byline as a reader sees it in the article's language (``by A and B``), or None."""
+    return _byline(article, _labels(article.locale))
+
+
 def _byline(article: Article, labels: dict[str, str]) -> str | None:
     if not article.byline:
         return None
@@ -312,10 +319,15 @@ def _reading_zone(article: Article, site: Site | None) -> str:
     return site.timezone if site is not None else "UTC"
 
 
-def _see_also(
+def see_also_items(
     article: Article, site: Site | None, *, links: bool = False
 ) -> Iterator[tuple[str, str | None]]:
-    """Title and date of each ``see_also`` target (as escaped HTML, linked, when ``links``)."""
+    """Title and date of each ``see_also`` target (as escaped HTML, linked, when ``links``).
+
+    Dates are written in the article's language and the zone its legacy dates were read
+    in, as the legacy page shows them; every rendering of the list (printable version,
+    the reference site) comes from here.
+    """
     zone = _reading_zone(article, site)
     for relation in article.relations:
         if relation.kind != "see_also":

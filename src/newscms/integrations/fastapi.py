@@ -45,7 +45,7 @@ if "scope" not in inspect.signature(Depends).parameters:  # pragma: no cover - p
     # Without Depends(scope="function") a unit of work would commit after the response.
     raise MissingDependencyError("fastapi>=0.121", extra="fastapi")
 
-__all__ = ["NewsCMS", "to_response"]
+__all__ = ["NewsCMS", "to_http_request", "to_response"]
 
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
 
@@ -148,21 +148,23 @@ class NewsCMS:
         async def endpoint(
             request: Request, uow: Annotated[UnitOfWork, Depends(dependency)]
         ) -> Response:
-            query: dict[str, str] = {}
-            for key, value in request.query_params.multi_items():
-                query.setdefault(key, value)
-            message = HttpRequest(
-                method=request.method,
-                url=str(request.url),
-                headers=request.headers,
-                query=query,
-                body=await request.body() if reads_body else b"",
-            )
+            body = await request.body() if reads_body else b""
+            message = to_http_request(request, body=body)
             answer = await run_in_threadpool(handler, uow, message, **request.path_params)
             return to_response(answer)
 
         endpoint.__name__ = route.name
         return endpoint
+
+
+def to_http_request(request: Request, *, body: bytes = b"") -> HttpRequest:
+    """The ``newscms.http`` view of a Starlette request (the first value of each parameter)."""
+    query: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, value)
+    return HttpRequest(
+        method=request.method, url=str(request.url), headers=request.headers, query=query, body=body
+    )
 
 
 def to_response(response: HttpResponse) -> Response:
