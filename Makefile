@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck bench fuzz clean
+.PHONY: demo test lint typecheck bench bench-web fuzz clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newscms needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -48,6 +48,10 @@ fuzz: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+# The read router under uvicorn and wrk (apt-get install wrk) against hand-written FastAPI + Core.
+bench-web: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.web $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .pytest_cache .ruff_cache .hypothesis build dist
