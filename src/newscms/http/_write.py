@@ -70,32 +70,23 @@ class WriteAPI:
         return self._article(article, status=201, extra=(("Location", location),))
 
     def _update(self, uow: UnitOfWork, request: HttpRequest, article_id: str) -> HttpResponse:
-        current = _current(uow, article_id)
+        current = _writable(uow, request, article_id)
         if isinstance(current, HttpResponse):
             return current
-        decided = _preconditions(request, current)
-        if decided is not None:
-            return decided
         patch = _patch(request, current)
         return self._article(uow.articles.update(current.id, patch))
 
     def _delete(self, uow: UnitOfWork, request: HttpRequest, article_id: str) -> HttpResponse:
-        current = _current(uow, article_id)
+        current = _writable(uow, request, article_id)
         if isinstance(current, HttpResponse):
             return current
-        decided = _preconditions(request, current)
-        if decided is not None:
-            return decided
         uow.articles.delete(current.id, expected_version=_checked_version(request, current))
         return HttpResponse(204)
 
     def _publish(self, uow: UnitOfWork, request: HttpRequest, article_id: str) -> HttpResponse:
-        current = _current(uow, article_id)
+        current = _writable(uow, request, article_id)
         if isinstance(current, HttpResponse):
             return current
-        decided = _preconditions(request, current)
-        if decided is not None:
-            return decided
         version = _checked_version(request, current)
         return self._article(uow.workflow.publish(current.id, expected_version=version))
 
@@ -143,3 +134,11 @@ def _patch(request: HttpRequest, current: Article) -> ArticlePatch:
     if isinstance(data, dict) and "expected_version" not in data and version is not None:
         data["expected_version"] = version
     return ArticlePatch.model_validate(data)
+
+
+def _writable(uow: UnitOfWork, request: HttpRequest, article_id: str) -> Article | HttpResponse:
+    """The article a write names, or the response that ends it (404, 412) before any write."""
+    current = _current(uow, article_id)
+    if isinstance(current, HttpResponse):
+        return current
+    return _preconditions(request, current) or current
