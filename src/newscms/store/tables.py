@@ -74,6 +74,8 @@ class Tables:
     events: Table
     meta: Table
     search_documents: Table
+    legacy_urls: Table
+    date_evidence: Table
 
     @property
     def version_table(self) -> str:
@@ -133,6 +135,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("embargoed_until", UTCDateTime()),
         # The public correction log, read with the article (no extra statement).
         Column("corrections", JSONData),
+        Column("translation_group", Uuid()),
         PrimaryKeyConstraint("id"),
         UniqueConstraint("locale", "slug"),
         UniqueConstraint("source_key"),
@@ -142,6 +145,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Index(f"ix_{p}articles_recent", "listed_at", "id"),
         Index(f"ix_{p}articles_title_key", "title_key"),
         Index(f"ix_{p}articles_url_key", "url_key"),
+        Index(f"ix_{p}articles_translation_group", "translation_group", "locale"),
         **mysql_options,
     )
 
@@ -183,7 +187,10 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("id", Uuid(), nullable=False),
         Column("kind", Key(KIND), nullable=False),
         Column("created_at", UTCDateTime(), nullable=False),
+        # An identifier the tag's concept has outside newscms: ISO 3166 for places.
+        Column("code", Key(KIND)),
         PrimaryKeyConstraint("id"),
+        UniqueConstraint("kind", "code"),
         **mysql_options,
     )
 
@@ -324,6 +331,36 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # The addresses an article had on the site it was migrated from (store/legacy_urls.py):
+    # ``url_key`` is a digest of the normalized URL, so any length of URL is one key.
+    legacy_urls = Table(
+        f"{p}legacy_urls",
+        metadata,
+        Column("url_key", Key(64), nullable=False),
+        Column("url", String(2000), nullable=False),
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("url_key"),
+        Index(f"ix_{p}legacy_urls_article", "article_id"),
+        **mysql_options,
+    )
+
+    # How a source writes its numeric dates, counted over everything imported from it:
+    # the dates that settled their own order, by source, edition and kind of date.
+    date_evidence = Table(
+        f"{p}date_evidence",
+        metadata,
+        Column("source", Key(KIND), nullable=False),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("kind", Key(KIND), nullable=False),
+        Column("month_first", Integer(), nullable=False),
+        Column("day_first", Integer(), nullable=False),
+        PrimaryKeyConstraint("source", "locale", "kind"),
+        **mysql_options,
+    )
+
     return Tables(
         prefix=p,
         schema=schema,
@@ -340,4 +377,6 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         events=events,
         meta=meta,
         search_documents=search_documents,
+        legacy_urls=legacy_urls,
+        date_evidence=date_evidence,
     )
