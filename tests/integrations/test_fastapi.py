@@ -115,7 +115,6 @@ def test_what_the_path_names_nothing_is_a_404(client: TestClient, news) -> None:
     for path in [
         f"/api/articles/xx-!!/{news.lead_slug}",
         "/api/articles/en/no-such-article",
-        f"/api/articles/it/{news.lead_slug}",  # exists, in another locale
         "/api/articles/en/not-yet",  # the draft
         "/api/tags/xx-!!/korea",
         "/api/tags/en/no-such-tag",
@@ -126,6 +125,13 @@ def test_what_the_path_names_nothing_is_a_404(client: TestClient, news) -> None:
         assert body["type"] == "urn:newscms:problem:not-found", path
     body = _problem(client.get(f"/api/articles/xx-!!/{news.lead_slug}"), 404)
     assert [error["field"] for error in body["errors"]] == ["locale"]
+
+
+def test_a_slug_of_another_edition_falls_back_to_it_by_a_redirect(client: TestClient, news) -> None:  # type: ignore[no-untyped-def]
+    """it -> en is the store's fallback chain: the English article's own URL answers."""
+    response = client.get(f"/api/articles/it/{news.lead_slug}", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"].endswith(f"/api/articles/en/{news.lead_slug}")
 
 
 def test_listing_pages_are_teasers_linked_by_next(client: TestClient, news) -> None:  # type: ignore[no-untyped-def]

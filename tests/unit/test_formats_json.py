@@ -86,6 +86,7 @@ def test_json_form_of_the_sample(asianews: Article) -> None:
         "kind": "region",
         "name": "KOREA",
         "slug": "korea",
+        "name_locale": None,
     }
     pending = document["relations"][0]["pending"]
     assert (

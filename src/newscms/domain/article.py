@@ -163,7 +163,8 @@ class ArticleDraft(DomainModel):
 
     ``slug`` is derived from the headline when absent; ``id`` and the timestamps are
     set by the store unless given (imports keep the original ones). A ``published``
-    draft without ``published_at`` is published at the store's clock time.
+    draft without ``published_at`` is published at the store's clock time. Articles
+    that share a ``translation_group`` are the language editions of one story.
     """
 
     id: UUID | None = None
@@ -184,6 +185,7 @@ class ArticleDraft(DomainModel):
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    translation_group: UUID | None = None
 
     @model_validator(mode="after")
     def _schedule_needs_time(self) -> ArticleDraft:
@@ -219,6 +221,7 @@ class ArticlePatch(DomainModel):
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    translation_group: UUID | None = None
 
     @model_validator(mode="after")
     def _required_stay_required(self) -> ArticlePatch:
@@ -234,7 +237,12 @@ class ArticlePatch(DomainModel):
 
 
 class Article(DomainModel):
-    """A stored article as every read returns it; never a live database row."""
+    """A stored article as every read returns it; never a live database row.
+
+    ``translations`` are the other editions of its ``translation_group`` (by locale).
+    ``fallback_for`` names the locale a read asked for when none was stored in it
+    and this article, in another locale of the fallback chain, was served instead.
+    """
 
     id: UUID
     locale: str
@@ -258,6 +266,9 @@ class Article(DomainModel):
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
     corrections: tuple[Correction, ...] = ()
+    translation_group: UUID | None = None
+    translations: tuple[ArticleRef, ...] = ()
+    fallback_for: str | None = None
 
     @property
     def ref(self) -> ArticleRef:

@@ -4,8 +4,8 @@ A source owns the article's content and its "see also" list: a re-import sets th
 content fields that differ, removes the see-also relations the source no longer lists,
 adds the new ones and puts them in the source's order. Relations of other kinds (a
 translation or follow-up an editor added) are added when the source names them and
-never removed. A source without a date or slug says nothing about them, and status,
-id and creation time are never the source's to change.
+never removed. A source without a date, slug or translation group says nothing about
+them, and status, id and creation time are never the source's to change.
 
 ``plan_resync`` only compares: the caller writes the plan (the import service does,
 through one unit of work) and gives the one thing a comparison may need to read, the
@@ -125,6 +125,8 @@ def _field_changes(
         changes["published_at"] = draft.published_at
     if draft.slug is not None and draft.slug != stored.slug:
         changes["slug"] = draft.slug
+    if draft.translation_group is not None and draft.translation_group != stored.translation_group:
+        changes["translation_group"] = draft.translation_group
     if draft.source is not None and _plain(draft.source) != _plain(stored.source):
         changes["source"] = draft.source
     if not _same_tags(draft.tags, stored.tags, draft.locale, slugifier):

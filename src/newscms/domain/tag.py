@@ -59,12 +59,17 @@ class Tag(DomainModel):
 
 
 class TagRef(DomainModel):
-    """A tag as it appears on an article: named in the article's locale."""
+    """A tag as it appears on an article: named in the article's locale.
+
+    When the tag has no name in that locale, ``name`` and ``slug`` are those of the
+    next locale of the fallback chain that has one, and ``name_locale`` says which.
+    """
 
     id: UUID
     kind: Identifier
     name: str
     slug: str
+    name_locale: str | None = None
 
 
 class TagInput(DomainModel):

@@ -3,8 +3,9 @@
 Byline people are ``author`` (no role, or a writing role), ``translator``, ``editor`` or
 ``contributor`` (any other role: photographer, ...), so the credit says what they did.
 Region tags are both ``contentLocation`` and ``about`` (as ``Place``); person,
-organization and event tags are ``about`` too. Relations of kind ``translation`` link the
-language versions of one story: the earlier-published one is taken as the original, so a
+organization and event tags are ``about`` too. The other editions of the article's
+translation group, and relations of kind ``translation``, link the language versions
+of one story: the earlier-published one is taken as the original, so a
 later article is a ``translationOfWork`` of it and an earlier one lists the later ones as
 ``workTranslation``; when a date is missing the other version is a ``workTranslation``.
 """
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from newscms.domain import Article, Person, Relation
+    from newscms.domain.article_ref import ArticleRef
     from newscms.formats.site import Site
 
 __all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "jsonld_script", "to_jsonld"]
@@ -153,10 +155,15 @@ def _translations(article: Article, site: Site) -> dict[str, Any]:
     """``translationOfWork`` (the original) and ``workTranslation`` (later versions)."""
     original: dict[str, Any] | None = None
     translations: list[dict[str, Any]] = []
-    for relation in article.relations:
-        if relation.kind != RelationKind.TRANSLATION:
-            continue
-        work, published = _work(relation, site)
+    versions = [_edition(ref, site) for ref in article.translations]
+    grouped = {ref.id for ref in article.translations}
+    versions += [
+        _work(relation, site)
+        for relation in article.relations
+        if relation.kind == RelationKind.TRANSLATION
+        and (relation.target is None or relation.target.id not in grouped)
+    ]
+    for work, published in versions:
         if not work:
             continue
         mine = article.published_at
@@ -176,11 +183,7 @@ def _work(relation: Relation, site: Site) -> tuple[dict[str, Any], datetime | No
     """The related article as a linked ``NewsArticle`` node, and its publication time."""
     target, pending = relation.target, relation.pending
     if target is not None:
-        node: dict[str, Any] = {"@type": "NewsArticle", "headline": target.headline}
-        node["inLanguage"] = target.locale
-        if url := site.public_url(target):
-            node = {"@id": f"{url}#article", **node, "url": url}
-        return node, target.published_at
+        return _edition(target, site)
     if pending is None:
         return {}, None
     node = {"@type": "NewsArticle"}
@@ -191,6 +194,15 @@ def _work(relation: Relation, site: Site) -> tuple[dict[str, Any], datetime | No
     if pending.url and (link := http_uri(pending.url)):
         node["url"] = link
     return (node if len(node) > 1 else {}), pending.published_at
+
+
+def _edition(target: ArticleRef, site: Site) -> tuple[dict[str, Any], datetime | None]:
+    """A stored version of the story as a linked ``NewsArticle`` node, and its time."""
+    node: dict[str, Any] = {"@type": "NewsArticle", "headline": target.headline}
+    node["inLanguage"] = target.locale
+    if url := site.public_url(target):
+        node = {"@id": f"{url}#article", **node, "url": url}
+    return node, target.published_at
 
 
 def _publisher(site: Site) -> dict[str, Any]:

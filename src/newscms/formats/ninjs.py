@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from newscms.domain import Article, Relation, TagRef
+    from newscms.domain.article_ref import ArticleRef
     from newscms.formats.site import Site
 
 __all__ = [
@@ -153,8 +154,16 @@ def to_ninjs(
         item["infosources"] = infosources
     if altids := _altids(article, site):
         item["altids"] = altids
-    if article.relations:
-        item["associations"] = [_association(rel, site, stamp) for rel in article.relations]
+    associations = [_association(rel, site, stamp) for rel in article.relations]
+    # The other editions of the story's translation group, unless a relation names them.
+    related = {rel.target.id for rel in article.relations if rel.target is not None}
+    associations += [
+        _stored_association("translation", ref, site, stamp)
+        for ref in article.translations
+        if ref.id not in related
+    ]
+    if associations:
+        item["associations"] = associations
     return item
 
 
@@ -227,31 +236,39 @@ def _association(
     relation: Relation, site: Site | None, stamp: Callable[[datetime], str]
 ) -> dict[str, Any]:
     """One related article: what newscms knows of it, resolved or still pending."""
-    entry: dict[str, Any] = {"name": relation.kind, "type": "text", "representationtype": "partial"}
     target, pending = relation.target, relation.pending
-    url: str | None = None
     if target is not None:
-        entry["uri"] = ninjs_uri(target.id)
-        entry["language"] = target.locale
-        entry["slugline"] = target.slug
-        entry["pubstatus"] = PUBSTATUS.get(target.status, "withheld")
-        if target.published_at is not None:
-            entry["firstcreated"] = stamp(target.published_at)
-        entry["headlines"] = _headlines(target.headline, None)
-        if site is not None:
-            url = site.public_url(target)
-    else:
-        entry["uri"] = ninjs_uri(relation.id)
-        if pending is not None:
-            if pending.locale:
-                entry["language"] = pending.locale
-            if pending.slug:
-                entry["slugline"] = pending.slug
-            if pending.published_at is not None:
-                entry["firstcreated"] = stamp(pending.published_at)
-            if pending.title:
-                entry["headlines"] = _headlines(pending.title, None)
-            url = pending.url
+        return _stored_association(relation.kind, target, site, stamp)
+    entry: dict[str, Any] = {"name": relation.kind, "type": "text", "representationtype": "partial"}
+    entry["uri"] = ninjs_uri(relation.id)
+    if pending is None:
+        return entry
+    if pending.locale:
+        entry["language"] = pending.locale
+    if pending.slug:
+        entry["slugline"] = pending.slug
+    if pending.published_at is not None:
+        entry["firstcreated"] = stamp(pending.published_at)
+    if pending.title:
+        entry["headlines"] = _headlines(pending.title, None)
+    if pending.url:
+        entry["altids"] = [{"role": CANONICAL_URL_ROLE, "value": pending.url}]
+    return entry
+
+
+def _stored_association(
+    name: str, target: ArticleRef, site: Site | None, stamp: Callable[[datetime], str]
+) -> dict[str, Any]:
+    """A stored article associated with this one (related, or another edition)."""
+    entry: dict[str, Any] = {"name": name, "type": "text", "representationtype": "partial"}
+    entry["uri"] = ninjs_uri(target.id)
+    entry["language"] = target.locale
+    entry["slugline"] = target.slug
+    entry["pubstatus"] = PUBSTATUS.get(target.status, "withheld")
+    if target.published_at is not None:
+        entry["firstcreated"] = stamp(target.published_at)
+    entry["headlines"] = _headlines(target.headline, None)
+    url = site.public_url(target) if site is not None else None
     if url:
         entry["altids"] = [{"role": CANONICAL_URL_ROLE, "value": url}]
     return entry

@@ -86,6 +86,7 @@ def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict
         "date_provenance": draft.date_provenance.model_dump() if draft.date_provenance else None,
         "embargoed_until": draft.embargoed_until,
         "corrections": [],
+        "translation_group": draft.translation_group,
     }
 
 

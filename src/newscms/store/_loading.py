@@ -25,7 +25,6 @@ from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
 from newscms.store._listing import is_visible
 from newscms.utils.keys import tag_locale
-from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, RowMapping, Select
 
     from newscms.store.tables import Tables
+    from newscms.utils.locales import LocaleFallback
 
 __all__ = ["ArticleLoader", "article_ref", "loader_for"]
 
@@ -91,19 +91,20 @@ def _status(stored: str, published_at: datetime | None, now: datetime) -> Status
     return status
 
 
-@lru_cache(maxsize=256)
-def _name_chain(locale: str, default: str) -> tuple[str, ...]:
-    """The tag-name locales to try for an article in ``locale``, best first."""
-    return fallback_chain(tag_locale(locale), default)
+def _pick(
+    names: Mapping[str, tuple[str, str]], chain: tuple[str, ...]
+) -> tuple[str, str, str | None]:
+    """A tag's (name, slug) in the first of ``chain``'s locales it has, else its first name.
 
-
-def _pick(names: Mapping[str, tuple[str, str]], chain: tuple[str, ...]) -> tuple[str, str]:
-    """A tag's (name, slug) in the first of ``chain``'s locales it has, else its first name."""
+    The third value is the locale the name came from when it is not the first of the
+    chain (a fallback), else None.
+    """
     for candidate in chain:
         found = names.get(candidate)
         if found is not None:
-            return found
-    return next(iter(names.values()))
+            return (*found, None if candidate == chain[0] else candidate)
+    locale, found = next(iter(names.items()))
+    return (*found, locale)
 
 
 def article_ref(
@@ -130,17 +131,17 @@ def article_ref(
 
 
 @lru_cache(maxsize=32)
-def loader_for(tables: Tables, default_locale: str) -> ArticleLoader:
+def loader_for(tables: Tables, locales: LocaleFallback) -> ArticleLoader:
     """The (cached) loader for a set of tables: its queries are built once."""
-    return ArticleLoader(tables, default_locale)
+    return ArticleLoader(tables, locales)
 
 
 class ArticleLoader:
     """Turn article rows into complete ``Article`` objects for one set of tables."""
 
-    def __init__(self, tables: Tables, default_locale: str) -> None:
+    def __init__(self, tables: Tables, locales: LocaleFallback) -> None:
         self.t = tables
-        self.default_locale = default_locale
+        self.locales = locales
         a, at, tg, tn, r = (
             tables.articles,
             tables.article_tags,
@@ -205,6 +206,23 @@ class ArticleLoader:
             relations.where(r.c.source_id == bindparam("id", type_=r.c.source_id.type)),
             relations.where(r.c.source_id.in_(many)),
         )
+        # The editions of the translation groups of a page, by group, then locale.
+        groups = bindparam("groups", expanding=True, type_=a.c.translation_group.type)
+        self._editions_of = (
+            select(
+                a.c.translation_group,
+                a.c.id,
+                a.c.locale,
+                a.c.slug,
+                a.c.headline,
+                a.c.status,
+                a.c.published_at,
+                a.c.is_public,
+                a.c.listed_at,
+            )
+            .where(a.c.translation_group.in_(groups))
+            .order_by(a.c.translation_group, a.c.locale, a.c.id)
+        )
         # Read statements of the repositories, each built once for these tables (a read
         # path keys its own by the shape of what it asks, its values are bound per call).
         self.statements: dict[tuple[object, ...], Select[Any]] = {}
@@ -234,10 +252,53 @@ class ArticleLoader:
         to_uuid = _uuids(ids)
         tags = self._load_tags(conn, values, by_id, to_uuid)
         relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
+        editions = self._load_editions(conn, mappings, now=now, public=public)
         return [
-            self._article(m, now, tags.get(m["id"], ()), relations.get(m["id"], ()))
+            self._article(
+                m,
+                now,
+                tags.get(m["id"], ()),
+                relations.get(m["id"], ()),
+                tuple(ref for ref in editions.get(m["translation_group"], ()) if ref.id != m["id"]),
+            )
             for m in mappings
         ]
+
+    def _load_editions(
+        self, conn: Connection, mappings: Sequence[RowMapping], *, now: datetime, public: bool
+    ) -> dict[UUID, list[ArticleRef]]:
+        """The editions of every translation group on the page (one statement, if any).
+
+        With ``public`` set, editions the public cannot see are left out.
+        """
+        groups = list({m["translation_group"] for m in mappings} - {None})
+        if not groups:
+            return {}
+        found: dict[UUID, list[ArticleRef]] = {}
+        for (
+            group,
+            id_,
+            locale,
+            slug,
+            headline,
+            status,
+            published_at,
+            is_public,
+            listed,
+        ) in conn.execute(self._editions_of, {"groups": groups}).all():
+            if public and not is_visible(is_public, listed, now):
+                continue
+            ref = article_ref(
+                id=id_ if isinstance(id_, UUID) else UUID(str(id_)),
+                locale=locale,
+                slug=slug,
+                headline=headline,
+                status=status,
+                published_at=published_at,
+                now=now,
+            )
+            found.setdefault(group if isinstance(group, UUID) else UUID(str(group)), []).append(ref)
+        return found
 
     def _load_tags(
         self,
@@ -262,17 +323,23 @@ class ArticleLoader:
             found[locale] = (name, slug)
             kinds[tag_key] = kind
         result: dict[UUID, tuple[TagRef, ...]] = {}
-        default = self.default_locale
+        chain_of = self.locales.chain
         tag_ids = self._tag_id
         for article_key, tag_keys in order.items():
             article_id = to_uuid(article_key)
-            chain = _name_chain(articles[article_id]["locale"], default)
+            chain = chain_of(tag_locale(articles[article_id]["locale"]))
             refs = []
             for tag_key in tag_keys:
-                name, slug = _pick(names[(article_key, tag_key)], chain)
+                name, slug, name_locale = _pick(names[(article_key, tag_key)], chain)
                 refs.append(
                     _tag_ref(
-                        {"id": tag_ids(tag_key), "kind": kinds[tag_key], "name": name, "slug": slug}
+                        {
+                            "id": tag_ids(tag_key),
+                            "kind": kinds[tag_key],
+                            "name": name,
+                            "slug": slug,
+                            "name_locale": name_locale,
+                        }
                     )
                 )
             result[article_id] = tuple(refs)
@@ -389,7 +456,11 @@ class ArticleLoader:
 
     @staticmethod
     def _article(
-        m: RowMapping, now: datetime, tags: Iterable[TagRef], relations: Iterable[Relation]
+        m: RowMapping,
+        now: datetime,
+        tags: Iterable[TagRef],
+        relations: Iterable[Relation],
+        editions: tuple[ArticleRef, ...] = (),
     ) -> Article:
         """An article row's mapping plus its tags and relations as an ``Article``."""
         published_at = m["published_at"]
@@ -445,6 +516,9 @@ class ArticleLoader:
                 )
                 if corrections
                 else (),
+                "translation_group": m["translation_group"],
+                "translations": editions,
+                "fallback_for": None,
             }
         )
 

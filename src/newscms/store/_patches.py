@@ -102,6 +102,8 @@ def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
         wanted["published_at"] = given["published_at"]
     if "embargoed_until" in given:
         wanted["embargoed_until"] = given["embargoed_until"]
+    if "translation_group" in given:
+        wanted["translation_group"] = given["translation_group"]
     return {key: value for key, value in wanted.items() if getattr(row, key) != value}
 
 

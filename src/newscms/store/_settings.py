@@ -16,6 +16,7 @@ from newscms.utils.slugs import LocaleSlugifier
 
 if TYPE_CHECKING:
     from newscms.store.tables import Tables
+    from newscms.utils.locales import LocaleFallback
 
 __all__ = ["Clock", "Slugifier", "StoreSettings", "default_slugifier", "utc_now"]
 
@@ -43,8 +44,13 @@ class StoreSettings:
     tables: Tables
     clock: Clock
     slugifier: Slugifier
-    default_locale: str
+    locales: LocaleFallback
     outbox: bool = True
+
+    @property
+    def default_locale(self) -> str:
+        """The site's main locale, the last step of every fallback chain."""
+        return self.locales.default
 
     def now(self) -> datetime:
         """The injected clock's current moment, checked to be aware and returned in UTC."""

@@ -15,7 +15,8 @@ one fixed order, in the savepoint of the change:
 7. pending relations that now name the article, when a key they match on changed;
 8. the journal: revision, events (``published`` only once the public can see it), search
    document;
-9. the articles that show this one in their relations hear that it changed.
+9. the articles that show this one (in their relations, or as another edition of
+   their translation group) hear that it changed.
 
 Changes that reach articles from elsewhere (a tag renamed or merged) go through
 ``touch``: the search documents and events of every article showing them.
@@ -28,7 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.domain.workflow import EventKind
@@ -64,7 +65,9 @@ __all__ = [
 # Columns a pending relation matches an article on: a change to one may resolve some.
 _MATCHED = frozenset({"title_key", "url_key", "published_at", "locale"})
 # Columns an article's reference in other articles' relations shows.
-_SHOWN_BY_OTHERS = frozenset({"headline", "status", "published_at", "is_public", "listed_at"})
+_SHOWN_BY_OTHERS = frozenset(
+    {"headline", "status", "published_at", "is_public", "listed_at", "translation_group"}
+)
 _TOUCH_BATCH = 500
 _LOAD = ("write_path", "load")
 
@@ -151,7 +154,7 @@ def load(uow: Work, article_ids: Sequence[UUID]) -> list[Article]:
         NotFoundError: one of them is not stored.
     """
     t = uow.settings.tables
-    loader = loader_for(t, uow.settings.default_locale)
+    loader = loader_for(t, uow.settings.locales)
     statement = loader.statements.get(_LOAD)
     if statement is None:
         ids = bindparam("ids", expanding=True, type_=t.articles.c.id.type)
@@ -233,7 +236,9 @@ def _write(uow: Work, row: Row[Any], change: Change, action: str) -> Article:
         article, action=action, changed=change.fields, events=events, old_slug=row.slug
     )
     if _SHOWN_BY_OTHERS & columns.keys() or change.slug is not None:
-        _announce_sources(uow, row.id)
+        _announce_sources(uow, row.id, after["translation_group"])
+        if before["translation_group"] not in (None, after["translation_group"]):
+            _announce_sources(uow, row.id, before["translation_group"])
     return article
 
 
@@ -330,6 +335,7 @@ def create(uow: Work, drafts: Sequence[ArticleDraft]) -> list[Article]:
             fields.append("tags")
         entries.append(Entry(article, "create", tuple(sorted(fields)), tuple(events)))
     uow.journal.record_many(entries)
+    _announce_joined(uow, articles)
     return articles
 
 
@@ -346,7 +352,7 @@ def delete_article(uow: Work, article_id: UUID, expected_version: int | None) ->
     with uow.atomic():
         row = lock_row(uow, article_id)
         check_version(uow, row, expected_version)
-        _announce_sources(uow, row.id)
+        _announce_sources(uow, row.id, row.translation_group)
         uow.relations.unresolve_incoming(row)
         uow.journal.deleted(row)
         uow.connection.execute(delete(a).where(a.c.id == article_id))
@@ -385,14 +391,27 @@ def articles_tagged(uow: Work, tag_ids: Iterable[UUID]) -> list[UUID]:
     )
 
 
-def _announce_sources(uow: Work, article_id: UUID) -> None:
-    """Announce ``updated`` for the other articles whose relations show ``article_id``.
+def _announce_sources(uow: Work, article_id: UUID, group: UUID | None) -> None:
+    """Announce ``updated`` for the other articles that show ``article_id``.
 
-    One statement reads them (their search documents do not hold related headlines,
-    so nothing is reindexed).
+    Those are the articles whose relations name it and the other editions of its
+    translation ``group``. One statement reads them (their search documents do not
+    hold related headlines, so nothing is reindexed).
     """
     statement = _statements(uow.settings.tables).sources_showing
-    rows = uow.connection.execute(statement, {"id": article_id}).all()
+    rows = uow.connection.execute(statement, {"id": article_id, "group": group}).all()
+    if rows:
+        uow.journal.announce(rows, EventKind.UPDATED)
+
+
+def _announce_joined(uow: Work, created: Sequence[Article]) -> None:
+    """Announce ``updated`` for stored editions of the groups new articles joined."""
+    groups = list({a.translation_group for a in created} - {None})
+    if not groups:
+        return
+    statement = _statements(uow.settings.tables).editions
+    new = [a.id for a in created]
+    rows = uow.connection.execute(statement, {"groups": groups, "new": new}).all()
     if rows:
         uow.journal.announce(rows, EventKind.UPDATED)
 
@@ -406,6 +425,7 @@ class _Statements:
 
     sources_showing: Select[Any]
     announced: Select[Any]
+    editions: Select[Any]
 
 
 @lru_cache(maxsize=32)
@@ -415,10 +435,17 @@ def _statements(t: Tables) -> _Statements:
     names = ("id", "locale", "slug", "status", "published_at", "version", "embargoed_until")
     ids = bindparam("ids", expanding=True, type_=a.c.id.type)
     columns = [a.c[name] for name in names]
+    group = bindparam("group", type_=a.c.translation_group.type)
+    groups = bindparam("groups", expanding=True, type_=a.c.translation_group.type)
+    new = bindparam("new", expanding=True, type_=a.c.id.type)
     sources = select(r.c.source_id).where(r.c.target_id == one, r.c.source_id != one)
+    shown = or_(a.c.id.in_(sources), and_(a.c.translation_group == group, a.c.id != one))
     return _Statements(
-        sources_showing=select(*columns).where(a.c.id.in_(sources)).order_by(a.c.id),
+        sources_showing=select(*columns).where(shown).order_by(a.c.id),
         announced=select(*columns).where(a.c.id.in_(ids)).order_by(a.c.id),
+        editions=select(*columns)
+        .where(a.c.translation_group.in_(groups), a.c.id.not_in(new))
+        .order_by(a.c.id),
     )
 
 

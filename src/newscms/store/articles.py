@@ -9,6 +9,7 @@ relations, revisions, events and the search index in step in one savepoint.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, bindparam, exists, select
@@ -16,7 +17,7 @@ from sqlalchemy import Integer, bindparam, exists, select
 from newscms.domain.article import Article, ArticleDraft, ArticlePatch, SourceRef
 from newscms.domain.page import Page
 from newscms.domain.status import Status
-from newscms.errors import NotFoundError
+from newscms.errors import NotFoundError, ValidationError
 from newscms.store import _write_path
 from newscms.store._base import (
     Repository,
@@ -46,7 +47,7 @@ from newscms.utils.keys import source_key
 
 if TYPE_CHECKING:
     import builtins
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
     from datetime import datetime
     from uuid import UUID
 
@@ -64,7 +65,7 @@ class ArticleRepository(Repository[Work]):
 
     @property
     def _loader(self) -> ArticleLoader:
-        return loader_for(self.t, self.uow.settings.default_locale)
+        return loader_for(self.t, self.uow.settings.locales)
 
     # -- reads ---------------------------------------------------------------------
 
@@ -87,31 +88,97 @@ class ArticleRepository(Repository[Work]):
         return found[0]
 
     @translated
-    def get_by_slug(self, locale: str, slug: str, *, public: bool = False) -> Article:
+    def get_by_slug(
+        self,
+        locale: str,
+        slug: str,
+        *,
+        public: bool = False,
+        fallback: bool | Sequence[str] = True,
+    ) -> Article:
         """The article at (``locale``, ``slug``); a former slug finds it too.
 
-        When ``article.slug != slug`` the slug was an old one: redirect to the new URL.
+        When ``article.slug != slug`` the slug was an old one, or another edition's:
+        redirect to the article's own URL. When no article in ``locale`` has the slug,
+        the next locales of the fallback chain are tried (``fallback``: True for the
+        store's chain, False for none, or the locales to try in order); the article
+        found there is replaced by its edition in ``locale`` when its translation group
+        has one, else returned as it is with ``fallback_for`` set to ``locale``.
 
         Raises:
-            NotFoundError: no article has or had this slug in this locale.
+            NotFoundError: no article has or had this slug in this locale (or along
+                the chain).
         """
         locale = as_locale(locale, "locale")
         public = as_flag(public, "public")
+        chain = self._chain(locale, fallback)
         key = as_lookup(slug, "slug")
-        if key is None:
-            raise NotFoundError(
-                f"no article with slug {slug!r} in {locale}", kind="article", key=(locale, slug)
-            )
-        found = self._load(
-            self._one("slug", public=public),
-            {"locale": locale, "slug": key.strip().lower()},
-            public=public,
+        if key is not None:
+            for candidate in chain:
+                found = self._load(
+                    self._one("slug", public=public),
+                    {"locale": candidate, "slug": key.strip().lower()},
+                    public=public,
+                )
+                if found:
+                    if candidate == locale:
+                        return found[0]
+                    return self._edition_of(found[0], locale, chain, public=public)
+        raise NotFoundError(
+            f"no article with slug {slug!r} in {locale}", kind="article", key=(locale, slug)
         )
-        if not found:
-            raise NotFoundError(
-                f"no article with slug {slug!r} in {locale}", kind="article", key=(locale, slug)
+
+    @translated
+    def edition(
+        self,
+        article_id: UUID | str,
+        locale: str,
+        *,
+        public: bool = False,
+        fallback: bool | Sequence[str] = True,
+    ) -> Article:
+        """The edition of the article's story in ``locale``, or along its fallback chain.
+
+        The article itself when it is in ``locale``; else the first edition of its
+        translation group in a locale of the chain (``fallback`` as for
+        ``get_by_slug``), marked with ``fallback_for=locale``; else the article itself,
+        marked the same way.
+
+        Raises:
+            NotFoundError: no such article (or, with ``public``, not visible).
+        """
+        locale = as_locale(locale, "locale")
+        chain = self._chain(locale, fallback)
+        article = self.get(article_id, public=public)
+        return self._edition_of(article, locale, chain, public=public)
+
+    def _chain(self, locale: str, fallback: bool | Sequence[str]) -> tuple[str, ...]:
+        """The locales a read of ``locale`` tries, ``locale`` first."""
+        if fallback is True:
+            return self.uow.settings.locales.chain(locale)
+        if fallback is False:
+            return (locale,)
+        if isinstance(fallback, str) or not isinstance(fallback, Sequence):
+            raise ValidationError(
+                "give True, False or a list of locales to fall back to", field="fallback"
             )
-        return found[0]
+        return tuple(dict.fromkeys([locale, *(as_locale(f, "fallback") for f in fallback)]))
+
+    def _edition_of(
+        self, article: Article, locale: str, chain: Sequence[str], *, public: bool
+    ) -> Article:
+        """``article``'s edition in the first locale of ``chain`` its group has."""
+        editions = {ref.locale: ref for ref in article.translations}
+        editions[article.locale] = article.ref
+        for candidate in chain:
+            ref = editions.get(candidate)
+            if ref is None:
+                continue
+            chosen = article if ref.id == article.id else self.get(ref.id, public=public)
+            if candidate == locale:
+                return chosen
+            return chosen.model_copy(update={"fallback_for": locale})
+        return article.model_copy(update={"fallback_for": locale})
 
     @translated
     def find_by_source(self, source: SourceRef) -> Article | None:

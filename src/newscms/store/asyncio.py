@@ -48,7 +48,7 @@ from newscms.store.store import DEFAULT_DATABASE_URL, Store
 from newscms.store.tables import DEFAULT_PREFIX
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Generator, Sequence
+    from collections.abc import AsyncIterator, Generator, Mapping, Sequence
     from datetime import datetime, timedelta
     from types import TracebackType
 
@@ -170,6 +170,7 @@ class AsyncStore:
         clock: Clock = utc_now,
         slugifier: Slugifier = default_slugifier,
         default_locale: str = "en",
+        locale_fallbacks: Mapping[str, Sequence[str]] | None = None,
         cursor_secret: bytes | str | None = None,
         check_schema: bool = True,
         outbox: bool = True,
@@ -192,6 +193,7 @@ class AsyncStore:
             clock=clock,
             slugifier=slugifier,
             default_locale=default_locale,
+            locale_fallbacks=locale_fallbacks,
             cursor_secret=cursor_secret,
             check_schema=check_schema,
             outbox=outbox,

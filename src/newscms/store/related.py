@@ -211,7 +211,7 @@ class RelatedRepository(Repository[UnitState]):
             for row in self.conn.execute(self._sql.load, {"ids": list(ids)}).all()
             if is_visible(row.is_public, row.listed_at, now)
         ]
-        loader = loader_for(self.t, self.uow.settings.default_locale)
+        loader = loader_for(self.t, self.uow.settings.locales)
         return {
             article.id: article for article in loader.load(self.conn, rows, now=now, public=True)
         }

@@ -56,7 +56,7 @@ class RelationRepository(Repository[UnitState]):
 
     @property
     def _loader(self) -> ArticleLoader:
-        return loader_for(self.t, self.uow.settings.default_locale)
+        return loader_for(self.t, self.uow.settings.locales)
 
     # -- reads ---------------------------------------------------------------------
 

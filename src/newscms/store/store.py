@@ -37,11 +37,11 @@ from newscms.store.events import (
 )
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
-from newscms.utils.locales import normalize_locale
+from newscms.utils.locales import LocaleFallback
 from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from types import TracebackType
 
     from sqlalchemy import MetaData
@@ -75,6 +75,10 @@ class Store:
         clock: returns "now"; scheduled publishing and timestamps read it.
         slugifier: turns (headline, locale) into a slug.
         default_locale: the site's main locale, the last step of every fallback chain.
+        locale_fallbacks: more steps of the chains reads fall back along when a value is
+            missing in the locale asked for (``{"it": ["en"], "zh-Hant": ["zh-Hans"]}``);
+            see ``newscms.utils.locales.LocaleFallback``. Without it, a locale falls back
+            to its own subtags (``zh-Hant-TW`` -> ``zh-Hant`` -> ``zh``), then the default.
         cursor_secret: key signing pagination cursors; by default a random key stored
             in the database at migration time, shared by every worker of the site.
         check_schema: refuse to work (with the command to run) while the schema is behind.
@@ -91,6 +95,7 @@ class Store:
         clock: Clock = utc_now,
         slugifier: Slugifier = default_slugifier,
         default_locale: str = "en",
+        locale_fallbacks: Mapping[str, Sequence[str]] | None = None,
         cursor_secret: bytes | str | None = None,
         check_schema: bool = True,
         outbox: bool = True,
@@ -110,7 +115,7 @@ class Store:
             tables=build_tables(prefix, schema),
             clock=clock,
             slugifier=slugifier,
-            default_locale=normalize_locale(default_locale),
+            locales=LocaleFallback.of(default_locale, locale_fallbacks),
             outbox=bool(outbox),
         )
         self.event_bus = EventBus()

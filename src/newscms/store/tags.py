@@ -14,7 +14,6 @@ from newscms.store._base import Repository, as_count, as_kind, as_locale, as_loo
 from newscms.store._errors import translated
 from newscms.store._work import Work
 from newscms.utils.keys import tag_locale
-from newscms.utils.locales import fallback_chain
 
 if TYPE_CHECKING:
     import builtins
@@ -59,7 +58,7 @@ class TagRepository(Repository[Work]):
             raise NotFoundError(
                 f"no tag with slug {slug!r} in {locale}", kind="tag", key=(locale, slug)
             )
-        chain = fallback_chain(tag_locale(locale), self.uow.settings.default_locale)
+        chain = self.uow.settings.locales.chain(tag_locale(locale))
         ts = self.t.tag_slugs
         query = select(ts.c.tag_id, ts.c.locale, ts.c.kind).where(
             ts.c.slug == key.strip().lower(), ts.c.locale.in_(chain)

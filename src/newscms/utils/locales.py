@@ -9,19 +9,22 @@ a newsroom edition is.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import babel
 from babel import Locale, UnknownLocaleError
 
-from newscms.errors import LocaleError
+from newscms.errors import LocaleError, ValidationError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "LocaleFallback",
     "babel_locale",
     "fallback_chain",
     "language_of",
@@ -94,9 +97,65 @@ def fallback_chain(locale: str, default: str = DEFAULT_LOCALE) -> tuple[str, ...
 
     The chain never repeats a locale and always ends with ``default``.
     """
+    return LocaleFallback(normalize_locale(default)).chain(locale)
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleFallback:
+    """Which locales a read tries, in order, when a value is missing in the one it asks for.
+
+    The chain of a locale is its own subtags, most specific first (``zh-Hant-TW`` ->
+    ``zh-Hant`` -> ``zh``), then ``default``. A configured step puts its locales right
+    after the subtag it is keyed on: with ``{"zh-Hant": ["zh-Hans", "en"]}`` the chain of
+    ``zh-Hant-TW`` is ``zh-Hant-TW, zh-Hant, zh-Hans, en, zh`` (then the default, if
+    not already there). Build one with :meth:`of`, which checks every locale.
+
+    Attributes:
+        default: The site's main locale, the last step of every chain.
+        steps: (locale, locales to try after it) pairs, normalized.
+    """
+
+    default: str = DEFAULT_LOCALE
+    steps: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(
+        cls, default: str = DEFAULT_LOCALE, steps: Mapping[str, Sequence[str]] | None = None
+    ) -> LocaleFallback:
+        """A fallback policy from a ``{locale: [next, ...]}`` mapping.
+
+        Raises:
+            LocaleError: a locale is not a BCP 47 locale.
+            ValidationError: ``steps`` is not a mapping of locales to lists of locales.
+        """
+        if steps is None:
+            steps = {}
+        if not isinstance(steps, Mapping):
+            raise ValidationError("give {locale: [locale, ...]}", field="locale_fallbacks")
+        pairs = []
+        for key, value in steps.items():
+            if isinstance(value, str) or not isinstance(value, Sequence):
+                raise ValidationError(
+                    f"the fallbacks of {key!r} must be a list of locales", field="locale_fallbacks"
+                )
+            pairs.append((normalize_locale(key), tuple(normalize_locale(v) for v in value)))
+        return cls(normalize_locale(default), tuple(sorted(pairs)))
+
+    def chain(self, locale: str) -> tuple[str, ...]:
+        """The locales to try for ``locale``, ``locale`` itself first, never repeating one."""
+        return _chain(self, locale)
+
+
+@lru_cache(maxsize=1024)
+def _chain(fallback: LocaleFallback, locale: str) -> tuple[str, ...]:
     parts = normalize_locale(locale).split("-")
-    chain = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
-    chain.append(normalize_locale(default))
+    steps = dict(fallback.steps)
+    chain: list[str] = []
+    for n in range(len(parts), 0, -1):
+        step = "-".join(parts[:n])
+        chain.append(step)
+        chain.extend(steps.get(step, ()))
+    chain.append(fallback.default)
     return tuple(dict.fromkeys(chain))
 
 

@@ -264,7 +264,7 @@ def _languages(article: Article, incoming: Sequence[Relation], site: Site) -> tu
     versions: dict[str, ArticleRef] = {}
     outgoing = [r.target for r in article.relations if r.kind == RelationKind.TRANSLATION]
     sources = [r.source for r in incoming if r.kind == RelationKind.TRANSLATION]
-    for ref in (*outgoing, *sources):
+    for ref in (*article.translations, *outgoing, *sources):
         if ref is not None and ref.status == Status.PUBLISHED and ref.id != article.id:
             versions.setdefault(ref.locale, ref)
     if not versions:

@@ -104,6 +104,7 @@ class AsyncArticleRepository(AsyncRepository[ArticleRepository]):
 
     get = _Bridged(ArticleRepository.get)
     get_by_slug = _Bridged(ArticleRepository.get_by_slug)
+    edition = _Bridged(ArticleRepository.edition)
     find_by_source = _Bridged(ArticleRepository.find_by_source)
     list = _Bridged(ArticleRepository.list)
     create = _Bridged(ArticleRepository.create)

@@ -170,7 +170,7 @@ class SearchRepository(Repository[UnitState]):
             rows = self._with_pending(
                 rows, query=parsed, f=filters, after=after, values=values, size=limit + 1
             )
-        loader = loader_for(self.t, self.uow.settings.default_locale)
+        loader = loader_for(self.t, self.uow.settings.locales)
         articles = loader.load(self.conn, rows[:limit], now=now, public=filters.public)
         hits = tuple(
             SearchHit.model_construct(
@@ -420,7 +420,7 @@ class SearchRepository(Repository[UnitState]):
         tag_id = as_uuid(tag_id, "tag_id")
         a, at = self.t.articles, self.t.article_tags
         ids = self.conn.scalars(select(at.c.article_id).where(at.c.tag_id == tag_id)).all()
-        loader = loader_for(self.t, self.uow.settings.default_locale)
+        loader = loader_for(self.t, self.uow.settings.locales)
         now = self.uow.now()
         with self.uow.atomic():
             for start in range(0, len(ids), REINDEX_BATCH):
@@ -456,7 +456,7 @@ class SearchRepository(Repository[UnitState]):
         if after is not None:
             query = query.where(a.c.id > after)
         rows = self.conn.execute(query).all()
-        loader = loader_for(self.t, self.uow.settings.default_locale)
+        loader = loader_for(self.t, self.uow.settings.locales)
         articles = loader.load(self.conn, rows, now=self.uow.now())
         with self.uow.atomic():
             self._write(articles)
