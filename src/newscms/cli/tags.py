@@ -1,4 +1,4 @@
-"""``newscms tag ...``: list tags with their article counts."""
+"""``newscms tag ...``: list, rename, merge, split, code and prune tags."""
 
 from __future__ import annotations
 
@@ -81,6 +81,48 @@ def merge_tags(
         into = _find(ctx, uow, into_slug, locale, kind)
         merged = uow.tags.merge(source.id, into.id)
     click.echo(f"merged into {merged.kind} tag {merged.id}")
+
+
+@tag.command("split")
+@click.argument("slug")
+@click.option("--locale", required=True, help="The locale whose name becomes a tag of its own.")
+@click.option("--kind", help="The tag's kind, where two kinds share a slug.")
+@pass_context
+def split_tag(ctx: CliContext, *, slug: str, locale: str, kind: str | None) -> None:
+    """Undo an alignment: the tag SLUG's name in --locale becomes a tag of its own.
+
+    Articles in that locale move to the new tag; the tag's code stays where it was.
+    """
+    with ctx.store().session() as uow:
+        found = _find(ctx, uow, slug, locale, kind)
+        new = uow.tags.split(found.id, locale=locale)
+    names = ", ".join(f"{n.name} [{loc}]" for loc, n in sorted(new.names.items()))
+    click.echo(f"new {new.kind} tag {new.id}: {names}")
+
+
+@tag.command("code")
+@click.argument("slug")
+@click.argument("code", required=False)
+@click.option("--locale", help="The locale of the slug.")
+@click.option("--kind", help="The tag's kind, where two kinds share a slug.")
+@click.option("--clear", is_flag=True, help="Take the tag's code away.")
+@pass_context
+def code_tag(
+    ctx: CliContext,
+    *,
+    slug: str,
+    code: str | None,
+    locale: str | None,
+    kind: str | None,
+    clear: bool,
+) -> None:
+    """Give the tag SLUG the outside identifier CODE (an ISO 3166 code for a place)."""
+    if (code is None) == (not clear):
+        raise click.UsageError("give a CODE, or --clear")
+    with ctx.store().session() as uow:
+        found = _find(ctx, uow, slug, locale, kind)
+        changed = uow.tags.set_code(found.id, None if clear else code)
+    click.echo(f"{changed.kind} tag {changed.id}: code {changed.code or '(none)'}")
 
 
 @tag.command("prune")

@@ -43,12 +43,17 @@ class TagName(DomainModel):
 
 
 class Tag(DomainModel):
-    """A stored tag: its kind, its names per locale and, in listings, how many articles use it."""
+    """A stored tag: its kind, its names per locale and, in listings, how many articles use it.
+
+    ``code`` identifies the tag's concept outside newscms (an ISO 3166 code for a
+    place), so imports in any language find the same tag.
+    """
 
     id: UUID
     kind: Identifier
     names: Mapping[LocaleTag, TagName]
     article_count: int | None = None
+    code: str | None = None
 
     def name_in(self, locale: str, default: str = "en") -> TagName:
         """The name to show in ``locale``, following its fallback chain, else any name."""

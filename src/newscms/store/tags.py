@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from sqlalchemy import delete, exists, func, insert, select, update
 
@@ -22,6 +23,24 @@ if TYPE_CHECKING:
 
 
 __all__ = ["TagRepository"]
+
+_CODED = "coded_tag_ids"
+_CODE_LENGTH = 32
+
+
+def _as_code(code: object) -> str:
+    """A tag code as stored: stripped, upper-cased (ISO codes are), at most 32 characters."""
+    if not isinstance(code, str) or not code.strip() or len(code.strip()) > _CODE_LENGTH:
+        raise ValidationError(
+            f"a tag code is 1 to {_CODE_LENGTH} characters, like 'CN'", field="code"
+        )
+    text = code.strip().upper()
+    if not all(c.isascii() and (c.isalnum() or c in "-_.:") for c in text):
+        raise ValidationError(
+            "a tag code is ASCII letters, digits and - _ . : (like 'CN' or 'US-CA')",
+            field="code",
+        )
+    return text
 
 
 class TagRepository(Repository[Work]):
@@ -106,17 +125,21 @@ class TagRepository(Repository[Work]):
             return []
         tg, tn = self.t.tags, self.t.tag_names
         query = (
-            select(tg.c.id, tg.c.kind, tn.c.locale, tn.c.name, tn.c.slug)
+            select(tg.c.id, tg.c.kind, tg.c.code, tn.c.locale, tn.c.name, tn.c.slug)
             .join(tn, tn.c.tag_id == tg.c.id)
             .where(tg.c.id.in_(list(ids)))
         )
         names: dict[UUID, dict[str, TagName]] = defaultdict(dict)
         kinds: dict[UUID, str] = {}
+        codes: dict[UUID, str | None] = {}
         for row in self.conn.execute(query):
             kinds[row.id] = row.kind
+            codes[row.id] = row.code
             names[row.id][row.locale] = TagName.model_construct(name=row.name, slug=row.slug)
         return [
-            Tag.model_construct(id=i, kind=kinds[i], names=dict(names[i]), article_count=None)
+            Tag.model_construct(
+                id=i, kind=kinds[i], names=dict(names[i]), article_count=None, code=codes[i]
+            )
             for i in ids
             if i in kinds
         ]
@@ -233,6 +256,141 @@ class TagRepository(Repository[Work]):
             _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [into.id]))
         _tag_resolution.forget_cached(self.uow)
         return self.get(into.id)
+
+    @translated
+    def get_by_code(self, code: str, *, kind: str = "region") -> Tag:
+        """The tag of ``kind`` whose concept has this ``code`` (``"CN"`` for China).
+
+        Raises:
+            NotFoundError: no tag of that kind carries the code.
+        """
+        kind, key = as_kind(kind, "kind"), _as_code(code)
+        tg = self.t.tags
+        tag_id = self.conn.scalar(select(tg.c.id).where(tg.c.kind == kind, tg.c.code == key))
+        if tag_id is None:
+            raise NotFoundError(f"no {kind} tag with code {key}", kind="tag", key=key)
+        return self.get(tag_id)
+
+    @translated
+    def set_code(self, tag_id: UUID | str, code: str | None) -> Tag:
+        """Give the tag the outside identifier ``code`` (None takes it away).
+
+        Raises:
+            NotFoundError: no such tag.
+            DuplicateError: another tag of the same kind has that code.
+        """
+        tag = self.get(tag_id)
+        key = _as_code(code) if code is not None else None
+        tg = self.t.tags
+        if key is not None:
+            owner = self.conn.scalar(
+                select(tg.c.id).where(tg.c.kind == tag.kind, tg.c.code == key, tg.c.id != tag.id)
+            )
+            if owner is not None:
+                raise DuplicateError(
+                    f"the {tag.kind} tag {owner} already has the code {key}; merge the two tags"
+                )
+        with self.uow.atomic():
+            self.conn.execute(update(tg).where(tg.c.id == tag.id).values(code=key))
+        return self.get(tag.id)
+
+    @translated
+    def coded(self, code: str, *, name: str, locale: str, kind: str = "region") -> Tag:
+        """The one tag of the concept ``code``, with ``name`` as its name in ``locale``.
+
+        The tag carrying the code is found, else the tag named ``name`` (which gets the
+        code), else a new one. It gets ``name`` in ``locale`` when it has no name there;
+        a separate tag already so named is merged into it. This is how an import makes
+        CHINA (en), CINA (it) and 中国 (zh) one tag of code ``CN``.
+
+        Raises:
+            ValidationError: ``code``, ``name``, ``locale`` or ``kind`` is not valid.
+        """
+        kind, key = as_kind(kind, "kind"), _as_code(code)
+        spec = TagInput(name=name, kind=kind, locale=as_locale(locale, "locale"))
+        assert spec.name is not None  # checked by TagInput
+        assert spec.locale is not None
+        loc = tag_locale(spec.locale)
+        slug = self.uow.settings.slugifier(spec.name, loc)
+        cache: dict[tuple[str, str, str], UUID] = self.uow.cache.setdefault(_CODED, {})
+        known = cache.get((kind, key, f"{loc}:{slug}"))
+        if known is not None:
+            return self.get(known)
+        tg, ts = self.t.tags, self.t.tag_slugs
+        with self.uow.atomic():
+            by_code = self.conn.scalar(select(tg.c.id).where(tg.c.kind == kind, tg.c.code == key))
+            by_name = self.conn.scalar(
+                select(ts.c.tag_id).where(ts.c.kind == kind, ts.c.locale == loc, ts.c.slug == slug)
+            )
+            if by_code is None:
+                if by_name is None:
+                    tag = self.get_or_create(spec.name, locale=spec.locale, kind=kind)
+                else:
+                    tag = self.get(by_name)
+                # A name already taken by another concept's tag stays that tag's.
+                if tag.code is None:
+                    self.conn.execute(update(tg).where(tg.c.id == tag.id).values(code=key))
+                    tag = self.get(tag.id)
+            else:
+                tag = self.get(by_code)
+                if by_name is not None and by_name != by_code:
+                    other = self.get(by_name)
+                    if other.code is None:
+                        tag = self.merge(by_name, by_code)
+                elif by_name is None and loc not in tag.names:
+                    tag = self.set_name(tag.id, spec.name, locale=spec.locale)
+        cache[(kind, key, f"{loc}:{slug}")] = tag.id
+        return tag
+
+    @translated
+    def split(self, tag_id: UUID | str, *, locale: str) -> Tag:
+        """Undo an alignment: the tag's name in ``locale`` becomes a tag of its own.
+
+        Articles in that locale carrying the tag move to the new tag; the old slug in
+        that locale now resolves to it. The code stays with the original tag. Returns
+        the new tag.
+
+        Raises:
+            NotFoundError: no such tag.
+            ValidationError: the tag has no name in ``locale``, or no other name.
+        """
+        tag = self.get(tag_id)
+        loc = tag_locale(as_locale(locale, "locale"))
+        if loc not in tag.names:
+            raise ValidationError(f"the tag has no name in {loc}", field="locale")
+        if len(tag.names) == 1:
+            raise ValidationError("the tag has no other name to split from", field="locale")
+        a, at, ts, tn = self.t.articles, self.t.article_tags, self.t.tag_slugs, self.t.tag_names
+        new_id = uuid4()
+        with self.uow.atomic():
+            self.conn.execute(
+                insert(self.t.tags).values(id=new_id, kind=tag.kind, created_at=self.uow.now())
+            )
+            self.conn.execute(
+                update(tn).where(tn.c.tag_id == tag.id, tn.c.locale == loc).values(tag_id=new_id)
+            )
+            self.conn.execute(
+                update(ts).where(ts.c.tag_id == tag.id, ts.c.locale == loc).values(tag_id=new_id)
+            )
+            moved = [
+                article_id
+                for article_id, article_locale in self.conn.execute(
+                    select(at.c.article_id, a.c.locale)
+                    .join(a, a.c.id == at.c.article_id)
+                    .where(at.c.tag_id == tag.id)
+                )
+                if tag_locale(article_locale) == loc
+            ]
+            if moved:
+                self.conn.execute(
+                    update(at)
+                    .where(at.c.tag_id == tag.id, at.c.article_id.in_(moved))
+                    .values(tag_id=new_id)
+                )
+            _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [tag.id, new_id]))
+        _tag_resolution.forget_cached(self.uow)
+        self.uow.cache.pop(_CODED, None)
+        return self.get(new_id)
 
     @translated
     def delete_unused(self) -> int:

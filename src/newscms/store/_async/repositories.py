@@ -123,6 +123,10 @@ class AsyncTagRepository(AsyncRepository[TagRepository]):
     get_or_create = _Bridged(TagRepository.get_or_create)
     set_name = _Bridged(TagRepository.set_name)
     merge = _Bridged(TagRepository.merge)
+    get_by_code = _Bridged(TagRepository.get_by_code)
+    set_code = _Bridged(TagRepository.set_code)
+    coded = _Bridged(TagRepository.coded)
+    split = _Bridged(TagRepository.split)
     delete_unused = _Bridged(TagRepository.delete_unused)
 
 
