@@ -615,6 +615,8 @@ def test_the_report_is_one_stable_json_document(store: Store, tmp_path: Path) ->
         "skipped",
         "relations_resolved",
         "relations_pending",
+        "alignments",
+        "date_evidence",
         "items",
     ]
     assert document["created"] == document["failed"] == 1
@@ -627,6 +629,7 @@ def test_the_report_is_one_stable_json_document(store: Store, tmp_path: Path) ->
         "article_id": str(report.items[0].article_id),
         "slug": "beijing-does-not-want-to-help-pyongyang-in-its-arms-race",
         "error": None,
+        "translation_group": None,
     }
     failed = next(item for item in document["items"] if item["outcome"] == "failed")
     assert failed["file"] == "bad.txt"

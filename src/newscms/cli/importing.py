@@ -21,6 +21,13 @@ from rich.table import Table
 from newscms.cli._common import CliContext, emit_json, pass_context
 from newscms.errors import LocaleError, ValidationError
 from newscms.importers import FORMATS, ImportOptions
+from newscms.services.archive import (
+    DEFAULT_ARCHIVE,
+    DEFAULT_TRANSLATION_KEY,
+    ArchiveOptions,
+    read_group_map,
+    read_tag_map,
+)
 from newscms.services.importing import (
     MAX_FILE_SIZE,
     OUTCOMES,
@@ -45,6 +52,12 @@ _OPTION_OF = {
     "timezone": "--timezone",
     "date_order": "--date-order",
     "see_also_date_order": "--see-also-date-order",
+}
+
+_ARCHIVE_OPTION = {
+    "site": "--site",
+    "translation_key": "--translation-key",
+    "mapping": "--translation-map/--tag-map",
 }
 
 _SIZE = re.compile(r"\s*(\d+)\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
@@ -103,6 +116,48 @@ def _byte_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
     show_default=True,
     help="The largest file read; a larger one fails, unread (K, M, G: binary units).",
 )
+@click.option(
+    "--site",
+    default=DEFAULT_ARCHIVE.site,
+    show_default=True,
+    help="Name of the site the pages come from: date conventions and editions are per site.",
+)
+@click.option(
+    "--translation-key",
+    metavar="REGEX",
+    default=DEFAULT_TRANSLATION_KEY,
+    show_default=True,
+    help="Regular expression whose first group, found in a file's path, keys its story's "
+    "editions; '' turns it off.",
+)
+@click.option(
+    "--translation-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of locator,group: the translation group of each file (wins over the key).",
+)
+@click.option(
+    "--tag-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of kind,locale,name,code: tags of one code are one tag (wins over CLDR).",
+)
+@click.option(
+    "--places/--no-places",
+    default=True,
+    show_default=True,
+    help="Make region tags that name a CLDR territory one tag per ISO 3166 code.",
+)
+@click.option(
+    "--align-tags/--no-align-tags",
+    default=True,
+    show_default=True,
+    help="After the import, make one tag of tags that stand at the same place in the "
+    "editions of stories.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes that parse files while one writes (default: one per CPU from 1,000 files on).",
+)
 @click.option("--dry-run", is_flag=True, help="Parse and compare everything; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON document.")
 @pass_context
@@ -117,6 +172,13 @@ def import_command(
     see_also_date_order: str | None,
     source_root: Path | None,
     max_file_size: int,
+    site: str,
+    translation_key: str,
+    translation_map: Path | None,
+    tag_map: Path | None,
+    places: bool,
+    align_tags: bool,
+    workers: int | None,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -129,6 +191,18 @@ def import_command(
     imported).
     """
     options = _options(locale, timezone, date_order, see_also_date_order)
+    try:
+        archive = ArchiveOptions(
+            site=site,
+            translation_key=translation_key or None,
+            translation_groups=read_group_map(translation_map) if translation_map else {},
+            tag_codes=read_tag_map(tag_map) if tag_map else {},
+            recognize_places=places,
+            align_tags=align_tags,
+        )
+    except ValidationError as exc:
+        option = _ARCHIVE_OPTION.get(exc.field or "", "--site")
+        raise click.BadParameter(exc.message, param_hint=f"'{option}'") from None
     try:
         files = collect_files(paths, source_root=source_root)
     except ValidationError as exc:
@@ -145,6 +219,8 @@ def import_command(
                 dry_run=dry_run,
                 max_file_size=max_file_size,
                 progress=show,
+                archive=archive,
+                workers=workers,
             )
     finally:
         store.dispose()
@@ -152,6 +228,11 @@ def import_command(
         emit_json(report.to_json())
     else:
         ctx.console.print(summary_table(report))
+        for alignment in report.alignments:
+            names = " / ".join(f"{name} ({loc})" for loc, name in alignment.names.items())
+            ctx.console.print(
+                f"[green]one tag:[/] {names}: {alignment.evidence}", soft_wrap=True, highlight=False
+            )
         for item in report.failures:
             ctx.console.print(f"[red]failed:[/] {item.error}", soft_wrap=True, highlight=False)
     if not report.ok:
@@ -216,7 +297,8 @@ def describe(result: FileResult) -> str:
             return f"failed     {item.error}"
         if item.outcome == "skipped":
             return f"skipped    {result.file} ({item.error})"
-        return f"{item.outcome:<10} {result.file} -> {item.slug or '(slug on creation)'}"
+        group = f" (editions {item.translation_group})" if item.translation_group else ""
+        return f"{item.outcome:<10} {result.file} -> {item.slug or '(slug on creation)'}{group}"
     counts = Counter(item.outcome for item in result.items)
     parts = [f"{counts[name]} {name}" for name in OUTCOMES if counts[name]] or ["no articles"]
     if result.skipped:
@@ -238,4 +320,8 @@ def summary_table(report: ImportReport) -> Table:
         table.add_row(f"skipped: {kind}", str(count))
     table.add_row("relations resolved", str(report.relations_resolved))
     table.add_row("relations pending", str(report.relations_pending))
+    if report.alignments:
+        table.add_row("tags made one", str(len(report.alignments)))
+    for (locale, kind), (month, day) in sorted(report.date_evidence.votes.items()):
+        table.add_row(f"{kind.value} dates, {locale}: month-first / day-first", f"{month} / {day}")
     return table

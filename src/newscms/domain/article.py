@@ -150,12 +150,17 @@ class SourceRef(DomainModel):
 
 
 class DateProvenance(DomainModel):
-    """How ``published_at`` was read from a legacy source, kept for audits and display."""
+    """How ``published_at`` was read from a legacy source, kept for audits and display.
+
+    ``evidence`` says, for a date read by the convention learned from the corpus (a
+    rule ending in ``-corpus``), on how many dates of the source that convention rests.
+    """
 
     raw: ShortText
     rule: ShortText
     zone: ShortText
     time_known: bool = True
+    evidence: ShortText | None = None
 
 
 class ArticleDraft(DomainModel):

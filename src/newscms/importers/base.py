@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,21 @@ from urllib.parse import urlsplit
 
 from newscms.domain import ArticleDraft, Dateline, DateProvenance
 from newscms.errors import AmbiguousDateError, DateParseError, ImportFailure, ValidationError
-from newscms.utils.dates import DEFAULT_ZONE, DateOrder, ParsedDate, local_to_utc, parse_date
+from newscms.importers.conventions import (
+    DateConvention,
+    DateEvidence,
+    DateKind,
+    DateVote,
+    UnsettledDate,
+)
+from newscms.utils.dates import (
+    DEFAULT_ZONE,
+    DateOrder,
+    ParsedDate,
+    infer_date_order,
+    local_to_utc,
+    parse_date,
+)
 from newscms.utils.locales import normalize_locale
 
 if TYPE_CHECKING:
@@ -28,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "CorpusContext",
     "ImportOptions",
     "ParsedSource",
     "TagList",
@@ -38,6 +53,7 @@ __all__ = [
     "read_date",
     "read_dateline",
     "split_dateline",
+    "votes_of",
 ]
 
 
@@ -52,6 +68,10 @@ class ImportOptions:
             from the date itself (a field above 12) and refuses one it cannot decide.
         see_also_date_order: How to read the dates of a legacy page's "See also" list;
             None (or ``infer``) decides from the list's own dates taken together.
+        date_evidence: What the corpus (the batch and the archive) proved about how the
+            source writes each kind of date, per edition; a date that ``infer`` cannot
+            settle from its document is read by it when it settles that kind. The
+            import service fills it in (``newscms.importers.conventions``).
 
     Raises:
         LocaleError: ``locale`` is not a BCP 47 locale.
@@ -62,6 +82,7 @@ class ImportOptions:
     timezone: str = DEFAULT_ZONE
     date_order: DateOrder = DateOrder.INFER
     see_also_date_order: DateOrder | None = None
+    date_evidence: DateEvidence | None = None
 
     def __post_init__(self) -> None:
         if self.locale is not None:
@@ -71,6 +92,8 @@ class ImportOptions:
         except ValidationError as exc:
             raise ValidationError(exc.message, field="timezone") from None
         object.__setattr__(self, "date_order", _order(self.date_order, "date_order"))
+        if self.date_evidence is not None and not isinstance(self.date_evidence, DateEvidence):
+            raise ValidationError("expected DateEvidence", field="date_evidence")
         if self.see_also_date_order is not None:
             order = _order(self.see_also_date_order, "see_also_date_order")
             object.__setattr__(self, "see_also_date_order", order)
@@ -97,11 +120,14 @@ class ParsedSource:
         drafts: One draft per article, each with its own ``source`` identity.
         skipped: Items of the document that are not articles, counted by kind (for a
             WordPress export: ``{"attachment": 3, "page": 1, "trash": 1}``).
+        dates: The document's numeric dates that settled their own order (a field
+            above 12): its votes on how the source writes dates.
     """
 
     format: str
     drafts: tuple[ArticleDraft, ...]
     skipped: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    dates: tuple[DateVote, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skipped", MappingProxyType(dict(self.skipped)))
@@ -152,6 +178,7 @@ def read_date(
     zone: str,
     evidence: Iterable[str] = (),
     option: str = "--date-order",
+    corpus: CorpusContext | None = None,
 ) -> ParsedDate:
     """Parse a date of a document, turning a refusal into an ``ImportFailure`` that says why.
 
@@ -163,32 +190,88 @@ def read_date(
         zone: IANA zone of wall times without an offset.
         evidence: Other dates of the same group, to infer the order from.
         option: The command-line option that settles an ambiguous date of this group.
+        corpus: What the corpus proved about this kind of date, for a date that
+            nothing in its document settles; its rule then ends in ``-corpus``.
 
     Returns:
         The instant in UTC and how it was read.
 
     Raises:
-        ImportFailure: The date is ambiguous (the message names the raw string and
-            ``option``) or is not a date.
+        UnsettledDate: The date is ambiguous and the corpus does not settle it (the
+            message names the raw string and ``option``).
+        ImportFailure: The date is not a date.
     """
     try:
         return parse_date(raw, order=order, zone=zone, evidence=evidence)
     except AmbiguousDateError as exc:
+        convention = corpus.convention() if corpus is not None else None
+        if convention is not None:
+            parsed = parse_date(raw, order=convention.order, zone=zone)
+            return replace(parsed, rule=f"{parsed.rule}-corpus")
         message = exc.message.replace("--date-order", option)
-        raise ImportFailure(message, source=source, line=line) from None
+        if corpus is not None:
+            message += f"; {corpus.why_unsettled()}"
+        votes = corpus.votes if corpus is not None else ()
+        raise UnsettledDate(message, source=source, line=line, votes=votes) from None
     except DateParseError as exc:
         message = exc.message.replace("--date-order", option)
         raise ImportFailure(f"cannot read the date: {message}", source=source, line=line) from None
 
 
-def provenance(parsed: ParsedDate) -> DateProvenance:
-    """How a date was read, in the form an article keeps it."""
+def provenance(parsed: ParsedDate, corpus: CorpusContext | None = None) -> DateProvenance:
+    """How a date was read, in the form an article keeps it (with the corpus's evidence)."""
+    convention = corpus.convention() if corpus is not None else None
     return DateProvenance(
         raw=" ".join(parsed.raw.split()),
         rule=parsed.rule,
         zone=parsed.zone,
         time_known=parsed.time_known,
+        evidence=convention.note if convention and parsed.rule.endswith("-corpus") else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusContext:
+    """One kind of date of one document, as the corpus sees it.
+
+    Attributes:
+        evidence: What the corpus proved (None: nothing was counted yet).
+        locale: The document's edition.
+        kind: Which of its dates.
+        votes: The document's own dates that settled their order (kept on a refusal,
+            so a page set aside still counts).
+    """
+
+    evidence: DateEvidence | None
+    locale: str
+    kind: DateKind
+    votes: tuple[DateVote, ...] = ()
+
+    def convention(self) -> DateConvention | None:
+        """The convention the corpus settles for this kind of date, if it does."""
+        if self.evidence is None:
+            return None
+        return self.evidence.convention(self.locale, self.kind)
+
+    def why_unsettled(self) -> str:
+        """Why the corpus did not settle it, for the refusal's message."""
+        if self.evidence is None:
+            return "no other page of the source was counted"
+        month, day = self.evidence.votes.get((self.locale, self.kind), (0, 0))
+        return (
+            f"the corpus does not settle it either ({month} month-first and {day} day-first "
+            f"{self.kind.value} dates of {self.locale} pages)"
+        )
+
+
+def votes_of(raws: Iterable[str], locale: str, kind: DateKind) -> tuple[DateVote, ...]:
+    """The votes of the dates among ``raws`` that settle their own order."""
+    found = []
+    for raw in raws:
+        order = infer_date_order([raw])
+        if order is not None:
+            found.append(DateVote(locale, kind, order))
+    return tuple(found)
 
 
 # "Seoul (AsiaNews) - ", "Roma (AsiaNews/Agenzie) - " with an en or em dash, and

@@ -28,10 +28,14 @@ opens with a dateline there is no summary: it is the body's first paragraph.
 Dates: the page's own date is read with ``ImportOptions.date_order`` (``infer``: from
 itself, a field above 12 decides); the "See also" dates are a separate group, read with
 ``ImportOptions.see_also_date_order`` or inferred from the list's dates together (the
-sample's ``12/02/2016 15:14`` is day-first because ``20/07/2005`` is). A date nothing
-settles is an ``ImportFailure`` naming the file, the line, the raw string and the option
-to pass. The locale is ``ImportOptions.locale`` or detected: from the edition's chrome
-words, else its byline word, else its script, else its most frequent short words.
+sample's ``12/02/2016 15:14`` is day-first because ``20/07/2005`` is). A date its page
+does not settle is read by the convention the corpus proved for that kind of date in
+that edition (``ImportOptions.date_evidence``, see ``conventions``); one nothing settles
+is an ``UnsettledDate`` failure naming the file, the line, the raw string and the option
+to pass, and carrying the page's own votes. Dates may also be written with month
+names in any edition's language (``14 giugno 2012``), read with CLDR data. The locale
+is ``ImportOptions.locale`` or detected: from the edition's chrome words, else its
+byline word, else its script, else its most frequent short words.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from newscms.domain import RelationKind, Status, TagKind
 from newscms.errors import ImportFailure
 from newscms.importers.base import (
     DEFAULT_OPTIONS,
+    CorpusContext,
     ImportOptions,
     ParsedSource,
     TagList,
@@ -53,7 +58,9 @@ from newscms.importers.base import (
     provenance,
     read_date,
     split_dateline,
+    votes_of,
 )
+from newscms.importers.conventions import DateKind, DateVote
 from newscms.importers.legacy_editions import EDITIONS, FOOTER_MOTTO, Chrome, Edition
 from newscms.utils.dates import DateOrder
 from newscms.utils.html import paragraphs_to_html
@@ -191,7 +198,9 @@ def parse_legacy(
     lines = _lines(decode_text(text, source=source))
     if not lines:
         raise ImportFailure("the page is empty", source=source)
-    return ParsedSource(FORMAT, (_Page(lines, source, options).draft(),))
+    page = _Page(lines, source, options)
+    draft = page.draft()
+    return ParsedSource(FORMAT, (draft,), dates=page.votes)
 
 
 class _Page:
@@ -203,6 +212,7 @@ class _Page:
         self.options = options
         self.locale = ""
         self.editions: tuple[Edition, ...] = EDITIONS
+        self.votes: tuple[DateVote, ...] = ()
 
     def draft(self) -> ArticleDraft:
         """The page as a draft, every field read and checked."""
@@ -215,19 +225,28 @@ class _Page:
                 line=date_line.number,
             )
         self.locale, self.editions = self._language()
-        published = read_date(
-            date_line.text,
-            source=self.source,
-            line=date_line.number,
-            order=self.options.date_order,
-            zone=self.options.timezone,
-        )
         region_at, headline_at, byline_at, names = self._head()
         start = self._after_chrome((byline_at or headline_at) + 1)
         end = next(
             (i for i in range(start, len(self.lines)) if self._ends_body(i)), len(self.lines)
         )
         tags_at, pairs_at = self._tail(end)
+        see_also_raws = [self.lines[date_at].text for _, date_at in pairs_at]
+        self.votes = (
+            *votes_of([date_line.text], self.locale, DateKind.HEADER),
+            *votes_of(see_also_raws, self.locale, DateKind.SEE_ALSO),
+        )
+        header = self._corpus(DateKind.HEADER)
+        published = read_date(
+            date_line.text,
+            source=self.source,
+            line=date_line.number,
+            order=self.options.date_order,
+            zone=self.options.timezone,
+            corpus=header,
+        )
+        lines: dict[str, int | None] = {}
+        relations = self._see_also(pairs_at, lines)
 
         tags = TagList()
         if region_at is not None:
@@ -237,7 +256,7 @@ class _Page:
         for i in tags_at:
             tags.add(TagKind.TOPIC, self.lines[i].text, line=self.lines[i].number)
         headline = self.lines[headline_at]
-        lines: dict[str, int | None] = {
+        lines |= {
             "headline": headline.number,
             "published_at": date_line.number,
             "date_provenance": date_line.number,
@@ -257,10 +276,14 @@ class _Page:
             status=Status.PUBLISHED,
             published_at=published.value,
             tags=tags.fields,
-            relations=self._see_also(pairs_at, lines),
+            relations=relations,
             source={"format": FORMAT, "locator": self.source},
-            date_provenance=provenance(published),
+            date_provenance=provenance(published, header),
         )
+
+    def _corpus(self, kind: DateKind) -> CorpusContext:
+        """What the corpus proved about ``kind`` dates of this page's edition."""
+        return CorpusContext(self.options.date_evidence, self.locale, kind, self.votes)
 
     def _language(self) -> tuple[str, tuple[Edition, ...]]:
         """The page's locale and the editions whose words to read it with."""
@@ -414,6 +437,7 @@ class _Page:
                 zone=self.options.timezone,
                 evidence=raws,
                 option=_SEE_ALSO_OPTION,
+                corpus=self._corpus(DateKind.SEE_ALSO),
             )
             lines[f"relations.{len(relations)}"] = self.lines[title_at].number
             target = {

@@ -44,19 +44,34 @@ It is written by ``portable_name``: a name that is not UTF-8 (or holds controls)
 from __future__ import annotations
 
 import codecs
+import multiprocessing
 import os
 import re
 import stat
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from newscms.domain import ArticlePatch
 from newscms.domain.resync import ResyncPlan, plan_resync
 from newscms.errors import ImportFailure, NewsCMSError, NotFoundError, SchemaError, ValidationError
 from newscms.importers import DEFAULT_OPTIONS, FORMATS, ImportOptions, parse
+from newscms.importers.conventions import DateEvidence, DateVote, UnsettledDate
+from newscms.services.archive import (
+    DEFAULT_ARCHIVE,
+    ArchiveOptions,
+    TagAlignment,
+    add_evidence,
+    align_tags,
+    coded_tags,
+    place_alignments,
+    stored_evidence,
+    with_archive_fields,
+)
+from newscms.utils.dates import DateOrder
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -161,6 +176,7 @@ class ImportItem:
         slug: The stored article's slug (None in a dry run before creation).
         error: Why the item failed (the message names the file and, where there is
             one, the line) or was skipped; None otherwise.
+        translation_group: The group of the story's editions the article is in.
     """
 
     file: str
@@ -170,6 +186,7 @@ class ImportItem:
     article_id: UUID | None = None
     slug: str | None = None
     error: str | None = None
+    translation_group: UUID | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The item as the JSON object ``newscms import --json`` prints."""
@@ -181,6 +198,7 @@ class ImportItem:
             "article_id": str(self.article_id) if self.article_id else None,
             "slug": self.slug,
             "error": self.error,
+            "translation_group": str(self.translation_group) if self.translation_group else None,
         }
 
 
@@ -201,6 +219,13 @@ class FileResult:
     items: tuple[ImportItem, ...]
     skipped: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     relations_resolved: int = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A mapping proxy does not pickle; worker processes send results back.
+        return (
+            FileResult,
+            (self.file, self.format, self.items, dict(self.skipped), self.relations_resolved),
+        )
 
     @property
     def failed(self) -> bool:
@@ -225,6 +250,8 @@ class ImportReport:
             new relations to stored articles, and pending ones the new articles resolved.
         relations_pending: Relations in the store still waiting for their target.
         dry_run: True when nothing was written.
+        alignments: Tags the import made one across languages, with the evidence.
+        date_evidence: What the batch and the archive proved about the source's dates.
     """
 
     items: tuple[ImportItem, ...]
@@ -237,6 +264,8 @@ class ImportReport:
     relations_resolved: int
     relations_pending: int
     dry_run: bool = False
+    alignments: tuple[TagAlignment, ...] = ()
+    date_evidence: DateEvidence = field(default_factory=DateEvidence)
 
     @property
     def ok(self) -> bool:
@@ -250,7 +279,13 @@ class ImportReport:
 
     @classmethod
     def from_files(
-        cls, results: Sequence[FileResult], *, relations_pending: int, dry_run: bool = False
+        cls,
+        results: Sequence[FileResult],
+        *,
+        relations_pending: int,
+        dry_run: bool = False,
+        alignments: Sequence[TagAlignment] = (),
+        date_evidence: DateEvidence | None = None,
     ) -> ImportReport:
         """Add up the files' results into one report."""
         items = tuple(item for result in results for item in result.items)
@@ -269,6 +304,8 @@ class ImportReport:
             relations_resolved=sum(result.relations_resolved for result in results),
             relations_pending=relations_pending,
             dry_run=dry_run,
+            alignments=tuple(alignments),
+            date_evidence=date_evidence or DateEvidence(),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -283,6 +320,11 @@ class ImportReport:
             "skipped": dict(self.skipped),
             "relations_resolved": self.relations_resolved,
             "relations_pending": self.relations_pending,
+            "alignments": [alignment.to_json() for alignment in self.alignments],
+            "date_evidence": [
+                {"locale": locale, "kind": kind.value, "month_first": month, "day_first": day}
+                for (locale, kind), (month, day) in sorted(self.date_evidence.votes.items())
+            ],
             "items": [item.to_json() for item in self.items],
         }
 
@@ -590,6 +632,8 @@ def import_paths(
     source_root: Path | str | None = None,
     max_file_size: int = MAX_FILE_SIZE,
     progress: Callable[[FileResult], None] | None = None,
+    archive: ArchiveOptions = DEFAULT_ARCHIVE,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import the files and directories ``paths`` name into ``store``.
 
@@ -602,6 +646,11 @@ def import_paths(
         source_root: Directory the source locators are relative to; None for absolute.
         max_file_size: The most bytes read of one file: a larger one fails, unread.
         progress: Called with each file's result as soon as it is done.
+        archive: How the pages form one archive: translation groups, tags made one,
+            legacy URLs, the site date conventions are learned for; see
+            ``newscms.services.archive``.
+        workers: Processes that read and parse files while this one writes; None for
+            one per CPU (at most 8) from ``PARALLEL_FROM`` files on, else this process.
 
     Returns:
         What was created, updated, left unchanged, skipped and failed, file by file.
@@ -620,6 +669,8 @@ def import_paths(
         dry_run=dry_run,
         max_file_size=max_file_size,
         progress=progress,
+        archive=archive,
+        workers=workers,
     )
 
 
@@ -632,8 +683,13 @@ def import_files(
     dry_run: bool = False,
     max_file_size: int = MAX_FILE_SIZE,
     progress: Callable[[FileResult], None] | None = None,
+    archive: ArchiveOptions = DEFAULT_ARCHIVE,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import files found by ``collect_files``, each whole or not at all; see ``import_paths``.
+
+    Pages whose dates only the corpus can settle are set aside while the batch is read,
+    then imported with the conventions the whole batch and the archive proved.
 
     Raises:
         ValidationError: ``format``, ``options`` or ``max_file_size`` is not valid.
@@ -651,20 +707,72 @@ def import_files(
         raise ValidationError(
             f"must be a positive number of bytes, not {max_file_size!r}", field="max_file_size"
         )
-    importer = _Importer(store, chosen, options, dry_run=dry_run, max_file_size=max_file_size)
+    if not isinstance(archive, ArchiveOptions):
+        raise ValidationError(
+            f"expected ArchiveOptions, got {type(archive).__name__}", field="archive"
+        )
+    importer = _Importer(
+        store, chosen, options, dry_run=dry_run, max_file_size=max_file_size, archive=archive
+    )
     results: list[FileResult] = []
-    for group in _groups(files, IMPORT_GROUP):
-        for result in importer.run_group(group):
-            results.append(result)
-            if progress is not None:
-                progress(result)
+
+    def report(result: FileResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(result)
+
+    files = list(files)
+    processes = _workers(workers, len(files))
+    for group, reads in _reads(importer.reader(), _groups(files, IMPORT_GROUP), processes):
+        for result in importer.run_group(group, reads):
+            report(result)
+    evidence = DateEvidence.counted(stored_evidence(store, archive.site), importer.votes)
+    if importer.deferred:
+        importer.options = replace(options, date_evidence=evidence)
+        importer.defer = False
+        later = _groups(importer.deferred, IMPORT_GROUP)
+        for group, reads in _reads(
+            importer.reader(), later, _workers(workers, len(importer.deferred))
+        ):
+            for result in importer.run_group(group, reads):
+                report(result)
+    alignments: list[TagAlignment] = []
+    if not dry_run:
+        with store.session(actor=IMPORT_ACTOR) as uow:
+            add_evidence(uow, archive.site, importer.created_votes)
+        alignments = place_alignments(store, importer.codes)
+        if archive.align_tags:
+            alignments += align_tags(store)
     with store.session(readonly=True) as uow:
         pending = uow.relations.count_pending()
-    return ImportReport.from_files(results, relations_pending=pending, dry_run=dry_run)
+    return ImportReport.from_files(
+        results,
+        relations_pending=pending,
+        dry_run=dry_run,
+        alignments=alignments,
+        date_evidence=evidence,
+    )
 
 
 IMPORT_GROUP = 100
 """Files written in one transaction when none of them is refused (see ``import_files``)."""
+
+PARALLEL_FROM = 1000
+"""The fewest files an import reads in worker processes by default (below, starting
+them costs more than they save)."""
+
+
+def _workers(asked: int | None, files: int) -> int:
+    """How many processes read files: as asked, else one per CPU for a large import.
+
+    Raises:
+        ValidationError: ``asked`` is not a positive number.
+    """
+    if asked is None:
+        return min(os.cpu_count() or 1, 8) if files >= PARALLEL_FROM else 1
+    if isinstance(asked, bool) or not isinstance(asked, int) or asked < 1:
+        raise ValidationError(f"must be a positive number, not {asked!r}", field="workers")
+    return asked
 
 
 def _groups(files: Iterable[SourceFile], size: int) -> Iterator[list[SourceFile]]:
@@ -685,6 +793,7 @@ class _Parsed:
     format: str
     drafts: list[ArticleDraft]
     skipped: Mapping[str, int]
+    dates: tuple[DateVote, ...] = ()
 
 
 def _failed(file: SourceFile, failure: _FileFailed) -> FileResult:
@@ -709,49 +818,36 @@ class _FileFailed(Exception):
         super().__init__(message)
 
 
-class _Importer:
-    """Imports files one by one into a store, with the same format, options and mode."""
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """A page set aside until the batch's dates are counted, with its own dates' votes."""
 
-    def __init__(
-        self,
-        store: Store,
-        format: str,
-        options: ImportOptions,
-        *,
-        dry_run: bool,
-        max_file_size: int,
-    ) -> None:
-        self.store = store
-        self.format = format
-        self.options = options
-        self.dry_run = dry_run
-        self.max_file_size = max_file_size
+    votes: tuple[DateVote, ...]
 
-    def run_group(self, files: Sequence[SourceFile]) -> list[FileResult]:
-        """Import ``files`` in one transaction, or each in its own if one is refused.
 
-        Bad input never raises: a file that cannot be read, parsed or stored is a
-        failed result, and nothing of it is stored.
-        The new articles of the whole group are created together (``create_many``);
-        the outcome of every file is the one ``run`` would report.
+_Read: TypeAlias = "_Parsed | FileResult | _Deferred"
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """Reads and parses files, with nothing but its settings: it runs in worker processes."""
+
+    format: str
+    options: ImportOptions
+    archive: ArchiveOptions
+    max_file_size: int
+    defer: bool
+
+    def read_group(self, files: Sequence[SourceFile]) -> list[_Read]:
+        """``read`` of each file, in order (one task of a worker)."""
+        return [self.read(file) for file in files]
+
+    def read(self, file: SourceFile) -> _Read:
+        """The file's drafts, or its result when it is refused, unreadable, unparsable or binary.
+
+        ``_Deferred`` when only the corpus can settle one of its dates and this is the
+        first pass.
         """
-        read = [(file, self._read(file)) for file in files]
-        parsed = [(file, r) for file, r in read if not isinstance(r, FileResult)]
-        written: dict[str, FileResult] = {}
-        if not self.dry_run and len(parsed) > 1:
-            try:
-                written = self._write_group(parsed)
-            except SchemaError:
-                raise
-            except (NewsCMSError, _DraftRefused):
-                written = {}  # rolled back: each file on its own says which one failed
-        return [
-            r if isinstance(r, FileResult) else written.get(file.locator) or self._store(file, r)
-            for file, r in read
-        ]
-
-    def _read(self, file: SourceFile) -> _Parsed | FileResult:
-        """The file's drafts, or its result when it is refused, unreadable, unparsable or binary."""
         if file.refused is not None:
             if file.kind is None:
                 return _failed(file, _FileFailed(f"{file.locator}: {file.refused}"))
@@ -767,6 +863,10 @@ class _Importer:
                 return FileResult(file.locator, None, (item,), MappingProxyType({BINARY_FILE: 1}))
             try:
                 parsed = parse(data, source=file.locator, format=self.format, options=self.options)
+            except UnsettledDate as exc:
+                if self.defer:
+                    return _Deferred(exc.votes)
+                raise _FileFailed(str(exc)) from None
             except NewsCMSError as exc:
                 raise _FileFailed(str(exc)) from None
             except Exception as exc:  # a parser bug must not stop a migration of 100,000 files
@@ -776,8 +876,109 @@ class _Importer:
                 raise _FileFailed(message) from exc
         except _FileFailed as failure:
             return _failed(file, failure)
-        drafts = [_without_repeated_relations(draft) for draft in parsed.drafts]
-        return _Parsed(parsed.format, drafts, parsed.skipped)
+        drafts = [
+            with_archive_fields(_without_repeated_relations(draft), file.locator, self.archive)
+            for draft in parsed.drafts
+        ]
+        return _Parsed(parsed.format, drafts, dict(parsed.skipped), parsed.dates)
+
+
+def _reads(
+    reader: _Reader, groups: Iterable[list[SourceFile]], workers: int
+) -> Iterator[tuple[list[SourceFile], list[_Read]]]:
+    """Each group of files with what reading it gave, read ahead by ``workers`` processes.
+
+    At most two groups per worker are read ahead of the writes, so memory stays bounded
+    whatever the number of files. With one worker everything is read in this process.
+    """
+    if workers <= 1:
+        for group in groups:
+            yield group, reader.read_group(group)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        ahead: deque[tuple[list[SourceFile], Future[list[_Read]]]]
+        ahead = deque()
+        for group in groups:
+            ahead.append((group, pool.submit(reader.read_group, group)))
+            if len(ahead) > 2 * workers:
+                done, future = ahead.popleft()
+                yield done, future.result()
+        while ahead:
+            done, future = ahead.popleft()
+            yield done, future.result()
+
+
+class _Importer:
+    """Imports files one by one into a store, with the same format, options and mode."""
+
+    def __init__(
+        self,
+        store: Store,
+        format: str,
+        options: ImportOptions,
+        *,
+        dry_run: bool,
+        max_file_size: int,
+        archive: ArchiveOptions = DEFAULT_ARCHIVE,
+    ) -> None:
+        self.store = store
+        self.format = format
+        self.options = options
+        self.dry_run = dry_run
+        self.max_file_size = max_file_size
+        self.archive = archive
+        # Pass one sets aside the pages only the corpus can date; pass two reads them.
+        self.defer = options.date_order is DateOrder.INFER
+        self.deferred: list[SourceFile] = []
+        self.votes: list[DateVote] = []
+        self.created_votes: list[DateVote] = []
+        self.codes: set[str] = set()
+
+    def run_group(
+        self, files: Sequence[SourceFile], reads: Sequence[_Read] | None = None
+    ) -> list[FileResult]:
+        """Import ``files`` in one transaction, or each in its own if one is refused.
+
+        Bad input never raises: a file that cannot be read, parsed or stored is a
+        failed result, and nothing of it is stored.
+        The new articles of the whole group are created together (``create_many``);
+        the outcome of every file is the one ``run`` would report. ``reads`` are the
+        files already read (by worker processes); pages only the corpus can date are
+        set aside (``deferred``) while the first pass counts the batch's dates.
+        """
+        if reads is None:
+            reads = [self.reader().read(file) for file in files]
+        read: list[tuple[SourceFile, _Parsed | FileResult]] = []
+        for file, r in zip(files, reads, strict=True):
+            if isinstance(r, _Deferred):
+                self.votes.extend(r.votes)
+                self.deferred.append(file)
+                continue
+            if isinstance(r, _Parsed) and self.defer:
+                self.votes.extend(r.dates)
+            read.append((file, r))
+        parsed = [(file, r) for file, r in read if not isinstance(r, FileResult)]
+        written: dict[str, FileResult] = {}
+        if not self.dry_run and len(parsed) > 1:
+            try:
+                written = self._write_group(parsed)
+            except SchemaError:
+                raise
+            except (NewsCMSError, _DraftRefused):
+                written = {}  # rolled back: each file on its own says which one failed
+        results = [
+            r if isinstance(r, FileResult) else written.get(file.locator) or self._store(file, r)
+            for file, r in read
+        ]
+        for (_file, r), result in zip(read, results, strict=True):
+            if isinstance(r, _Parsed) and any(i.outcome == "created" for i in result.items):
+                self.created_votes.extend(r.dates)
+        return results
+
+    def reader(self) -> _Reader:
+        """What reads and parses this import's files, in this process or a worker."""
+        return _Reader(self.format, self.options, self.archive, self.max_file_size, self.defer)
 
     def _store(self, file: SourceFile, parsed: _Parsed) -> FileResult:
         """Write (or, in a dry run, plan) one file's drafts in one transaction."""
@@ -802,15 +1003,16 @@ class _Importer:
         """Write several files in one transaction, their new articles in one batch."""
         results: dict[str, FileResult] = {}
         with self.store.session(actor=IMPORT_ACTOR) as uow:
-            drafts = [draft for _, parsed in files for draft in parsed.drafts]
+            drafts = [self._coded(uow, d) for _, parsed in files for d in parsed.drafts]
             stored = uow.articles.stored_of(drafts)
             new = [d for d, known in zip(drafts, stored, strict=True) if not known]
             created = dict(zip(map(id, new), uow.articles.create_many(new), strict=True))
             incoming = uow.relations.count_incoming([a.id for a in created.values()])
+            coded = iter(drafts)
             for file, parsed in files:
                 items: list[ImportItem] = []
                 resolved = 0
-                for draft in parsed.drafts:
+                for draft in (next(coded) for _ in parsed.drafts):
                     article = created.get(id(draft))
                     if article is None:
                         try:
@@ -823,16 +1025,7 @@ class _Importer:
                             r.target is not None for r in article.relations
                         )
                     resolved += resolved_here
-                    items.append(
-                        _item(
-                            file.locator,
-                            parsed.format,
-                            outcome,
-                            draft,
-                            article_id=article.id,
-                            slug=article.slug,
-                        )
-                    )
+                    items.append(_item(file.locator, parsed.format, outcome, draft, article))
                 results[file.locator] = FileResult(
                     file.locator, parsed.format, tuple(items), parsed.skipped, resolved
                 )
@@ -846,16 +1039,26 @@ class _Importer:
         with self.store.session(actor=IMPORT_ACTOR) as uow:
             for draft in drafts:
                 try:
-                    outcome, article, resolved_here = self._write_one(uow, draft)
+                    outcome, article, resolved_here = self._write_one(uow, self._coded(uow, draft))
                 except SchemaError:
                     raise
                 except NewsCMSError as exc:
                     raise _DraftRefused(draft, exc) from None
                 resolved += resolved_here
-                items.append(
-                    _item(file, format, outcome, draft, article_id=article.id, slug=article.slug)
-                )
+                items.append(_item(file, format, outcome, draft, article))
         return items, resolved
+
+    def _coded(self, uow: UnitOfWork, draft: ArticleDraft) -> ArticleDraft:
+        """The draft with its tags that have a code (places) named by their one tag's id."""
+        coded = coded_tags(uow, draft, self.archive)
+        if coded is not draft:
+            self.codes.update(
+                code
+                for tag in draft.tags
+                if tag.name is not None
+                and (code := self.archive.code_of(tag.kind, tag.locale or draft.locale, tag.name))
+            )
+        return coded
 
     def _write_one(self, uow: UnitOfWork, draft: ArticleDraft) -> tuple[Outcome, Article, int]:
         """Create or update the article of one draft; returns relations it resolved too."""
@@ -878,11 +1081,7 @@ class _Importer:
                 try:
                     stored = _find(uow, draft)
                     if stored is None:
-                        items.append(
-                            _item(
-                                file, format, "created", draft, article_id=draft.id, slug=draft.slug
-                            )
-                        )
+                        items.append(_item(file, format, "created", draft, None))
                         continue
                     plan = self._resync(uow, stored, draft)
                 except SchemaError:
@@ -890,9 +1089,7 @@ class _Importer:
                 except NewsCMSError as exc:
                     raise _DraftRefused(draft, exc) from None
                 outcome: Outcome = "unchanged" if plan is None else "updated"
-                items.append(
-                    _item(file, format, outcome, draft, article_id=stored.id, slug=stored.slug)
-                )
+                items.append(_item(file, format, outcome, draft, stored))
         return items
 
     def _resync(self, uow: UnitOfWork, stored: Article, draft: ArticleDraft) -> ResyncPlan | None:
@@ -903,21 +1100,17 @@ class _Importer:
 
 
 def _item(
-    file: str,
-    format: str,
-    outcome: Outcome,
-    draft: ArticleDraft,
-    *,
-    article_id: UUID | None,
-    slug: str | None,
+    file: str, format: str, outcome: Outcome, draft: ArticleDraft, article: Article | None
 ) -> ImportItem:
+    """The item of one draft: the stored article's id, slug and group (the draft's in a plan)."""
     return ImportItem(
         file,
         outcome,
         source=_locator_of(draft, file),
         format=format,
-        article_id=article_id,
-        slug=slug,
+        article_id=article.id if article is not None else draft.id,
+        slug=article.slug if article is not None else draft.slug,
+        translation_group=(article or draft).translation_group,
     )
 
 
