@@ -50,9 +50,7 @@ def upgrade() -> None:
         schema=schema,
         **MYSQL,
     )
-    op.create_index(
-        f"ix_{p}legacy_urls_article", f"{p}legacy_urls", ["article_id"], schema=schema
-    )
+    op.create_index(f"ix_{p}legacy_urls_article", f"{p}legacy_urls", ["article_id"], schema=schema)
     op.create_table(
         f"{p}date_evidence",
         sa.Column("source", Key(32), nullable=False),
