@@ -171,9 +171,14 @@ def with_archive_fields(draft: ArticleDraft, locator: str, options: ArchiveOptio
     return draft if group is None else draft.model_copy(update={"translation_group": group})
 
 
-def coded_tags(uow: UnitOfWork, draft: ArticleDraft, options: ArchiveOptions) -> ArticleDraft:
-    """``draft`` with every tag that has a code named by the id of that code's one tag."""
-    changed = False
+def coded_tags(
+    uow: UnitOfWork, draft: ArticleDraft, options: ArchiveOptions
+) -> tuple[ArticleDraft, set[str]]:
+    """``draft`` with every tag that has a code named by the id of that code's one tag.
+
+    Returns the draft (itself when no tag has a code) and the codes it named.
+    """
+    codes: set[str] = set()
     tags: list[TagInput] = []
     for tag in draft.tags:
         code = None
@@ -186,8 +191,10 @@ def coded_tags(uow: UnitOfWork, draft: ArticleDraft, options: ArchiveOptions) ->
             code, name=tag.name or "", locale=tag.locale or draft.locale, kind=tag.kind
         )
         tags.append(TagInput(id=found.id, kind=tag.kind))
-        changed = True
-    return draft.model_copy(update={"tags": tuple(tags)}) if changed else draft
+        codes.add(code)
+    if not codes:
+        return draft, codes
+    return draft.model_copy(update={"tags": tuple(tags)}), codes
 
 
 # -- date evidence kept per site ------------------------------------------------------------

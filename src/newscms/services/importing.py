@@ -1050,14 +1050,8 @@ class _Importer:
 
     def _coded(self, uow: UnitOfWork, draft: ArticleDraft) -> ArticleDraft:
         """The draft with its tags that have a code (places) named by their one tag's id."""
-        coded = coded_tags(uow, draft, self.archive)
-        if coded is not draft:
-            self.codes.update(
-                code
-                for tag in draft.tags
-                if tag.name is not None
-                and (code := self.archive.code_of(tag.kind, tag.locale or draft.locale, tag.name))
-            )
+        coded, codes = coded_tags(uow, draft, self.archive)
+        self.codes.update(codes)
         return coded
 
     def _write_one(self, uow: UnitOfWork, draft: ArticleDraft) -> tuple[Outcome, Article, int]:
