@@ -28,6 +28,7 @@ from newscms.importers.conventions import (
     UnsettledDate,
 )
 from newscms.utils.dates import (
+    DEFAULT_DATE_LOCALES,
     DEFAULT_ZONE,
     DateOrder,
     ParsedDate,
@@ -179,6 +180,7 @@ def read_date(
     evidence: Iterable[str] = (),
     option: str = "--date-order",
     corpus: CorpusContext | None = None,
+    locales: Iterable[str] = DEFAULT_DATE_LOCALES,
 ) -> ParsedDate:
     """Parse a date of a document, turning a refusal into an ``ImportFailure`` that says why.
 
@@ -192,6 +194,7 @@ def read_date(
         option: The command-line option that settles an ambiguous date of this group.
         corpus: What the corpus proved about this kind of date, for a date that
             nothing in its document settles; its rule then ends in ``-corpus``.
+        locales: The languages a named month is read in, the document's first.
 
     Returns:
         The instant in UTC and how it was read.
@@ -202,7 +205,7 @@ def read_date(
         ImportFailure: The date is not a date.
     """
     try:
-        return parse_date(raw, order=order, zone=zone, evidence=evidence)
+        return parse_date(raw, order=order, zone=zone, evidence=evidence, locales=locales)
     except AmbiguousDateError as exc:
         convention = corpus.convention() if corpus is not None else None
         if convention is not None:

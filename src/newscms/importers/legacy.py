@@ -62,7 +62,7 @@ from newscms.importers.base import (
 )
 from newscms.importers.conventions import DateKind, DateVote
 from newscms.importers.legacy_editions import EDITIONS, FOOTER_MOTTO, Chrome, Edition
-from newscms.utils.dates import DateOrder
+from newscms.utils.dates import DateOrder, names_a_date
 from newscms.utils.html import paragraphs_to_html
 from newscms.utils.locales import language_of
 from newscms.utils.text import clean_text
@@ -85,6 +85,8 @@ _DATE_SHAPE = re.compile(
     re.ASCII,
 )
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_LOCALES = tuple(edition.locale for edition in EDITIONS)
+"""The editions' languages, in which a date line's month may be named."""
 _REGION_SEPARATOR = re.compile(r"\s+[-\u2013—]\s+")
 # Characters that end or quote a sentence: no region or author name contains them.
 _SENTENCE_MARKS = frozenset('!?;:"“”«»()[]{}。\uff01\uff1f\uff1b\uff1a\uff0c')
@@ -163,8 +165,13 @@ def _lines(text: str) -> list[_Line]:
     return lines
 
 
+def _is_date(text: str) -> bool:
+    """A numeric date's shape, or a date with its month named in an edition's language."""
+    return _DATE_SHAPE.fullmatch(text) is not None or names_a_date(text, locales=_LOCALES)
+
+
 def _is_date_line(line: _Line) -> bool:
-    return line.role is None and _DATE_SHAPE.fullmatch(line.text) is not None
+    return line.role is None and _is_date(line.text)
 
 
 def looks_like_legacy(text: str) -> bool:
@@ -172,7 +179,7 @@ def looks_like_legacy(text: str) -> bool:
     for raw in _NEWLINE.split(clean_text(text[:4096])):
         line = " ".join(raw.split())
         if line:
-            return _DATE_SHAPE.fullmatch(line) is not None
+            return _is_date(line)
     return False
 
 
@@ -244,6 +251,7 @@ class _Page:
             order=self.options.date_order,
             zone=self.options.timezone,
             corpus=header,
+            locales=self._date_locales(),
         )
         lines: dict[str, int | None] = {}
         relations = self._see_also(pairs_at, lines)
@@ -280,6 +288,10 @@ class _Page:
             source={"format": FORMAT, "locator": self.source},
             date_provenance=provenance(published, header),
         )
+
+    def _date_locales(self) -> tuple[str, ...]:
+        """The languages month names are read in: the page's own first, then the others."""
+        return (self.locale, *(locale for locale in _LOCALES if locale != self.locale))
 
     def _corpus(self, kind: DateKind) -> CorpusContext:
         """What the corpus proved about ``kind`` dates of this page's edition."""
@@ -438,6 +450,7 @@ class _Page:
                 evidence=raws,
                 option=_SEE_ALSO_OPTION,
                 corpus=self._corpus(DateKind.SEE_ALSO),
+                locales=self._date_locales(),
             )
             lines[f"relations.{len(relations)}"] = self.lines[title_at].number
             target = {
