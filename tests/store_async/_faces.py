@@ -29,7 +29,16 @@ from newscms.store.asyncio import AsyncStore, AsyncUnitOfWork
 T = TypeVar("T")
 
 STORE_TESTS = Path(__file__).resolve().parents[1] / "store"
-REPOSITORIES = ("articles", "tags", "relations", "workflow", "revisions", "search", "related")
+REPOSITORIES = (
+    "articles",
+    "tags",
+    "relations",
+    "workflow",
+    "revisions",
+    "search",
+    "related",
+    "legacy_urls",
+)
 
 
 def async_url(engine: Engine) -> str:

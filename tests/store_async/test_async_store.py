@@ -129,7 +129,8 @@ WRITE_PATH_HELPERS = {
 
 
 @pytest.mark.parametrize(
-    "name", ["articles", "tags", "relations", "workflow", "revisions", "search", "related"]
+    "name",
+    ["articles", "tags", "relations", "workflow", "revisions", "search", "related", "legacy_urls"],
 )
 def test_every_public_repository_method_has_its_coroutine_twin(name):
     proxy_class = {
@@ -140,6 +141,7 @@ def test_every_public_repository_method_has_its_coroutine_twin(name):
         "revisions": async_repositories.AsyncRevisionRepository,
         "search": async_repositories.AsyncSearchRepository,
         "related": async_repositories.AsyncRelatedRepository,
+        "legacy_urls": async_repositories.AsyncLegacyUrlRepository,
     }[name]
     sync_class = proxy_class.__orig_bases__[0].__args__[0]  # type: ignore[attr-defined]
     public = {

@@ -1,4 +1,8 @@
-"""``newscms export FORMAT``: stored articles as JSON, ninjs, JSON-LD, feeds, sitemaps, print."""
+"""``newscms export FORMAT``: stored articles as JSON, ninjs, JSON-LD, feeds, sitemaps, print.
+
+``newscms export redirects --format csv|nginx`` writes the redirect map from the
+articles' legacy URLs to their new ones instead (``export_redirects``).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from newscms.cli._common import CliContext, fail, pass_context
@@ -18,9 +23,11 @@ from newscms.services.exporting import (
     DEFAULT_URL_TEMPLATE,
     FEED_LIMIT,
     FORMATS,
+    REDIRECT_FORMATS,
     ExportFilter,
     ExportOptions,
     export,
+    export_redirects,
     make_site,
 )
 from newscms.services.importing import portable_name
@@ -31,12 +38,24 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from newscms.formats import NinjsVersion, Site
+    from newscms.services.exporting import ExportResult
 
 __all__ = ["export_command"]
 
 BASE_URL_ENV = "NEWSCMS_BASE_URL"
 SITE_NAME_ENV = "NEWSCMS_SITE_NAME"
 URL_TEMPLATE_ENV = "NEWSCMS_URL_TEMPLATE"
+REDIRECTS = "redirects"
+# The listing filters (parameter: option), which a redirect map does not take.
+_FILTERS = {
+    "locale": "--locale",
+    "tag_slug": "--tag",
+    "tag_kind": "--kind",
+    "status": "--status",
+    "public": "--public/--all",
+    "limit": "--limit",
+    "slug": "--slug",
+}
 
 
 def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
@@ -50,13 +69,19 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 @click.command("export")
-@click.argument("format_name", metavar="FORMAT", type=click.Choice(list(FORMATS)))
+@click.argument("format_name", metavar="FORMAT", type=click.Choice([*FORMATS, REDIRECTS]))
 @click.option(
     "-o",
     "--output",
     type=click.Path(),
     callback=_output_path,
     help="File to write (default: stdout); for sitemap and news-sitemap, a directory.",
+)
+@click.option(
+    "--format",
+    "redirect_format",
+    type=click.Choice(list(REDIRECT_FORMATS)),
+    help="redirects: a CSV file (legacy_url,new_url) or an nginx map [default: csv].",
 )
 @click.option("--locale", help="Only this locale (BCP 47); also the feed's language.")
 @click.option("--tag", "tag_slug", help="Only articles with this tag slug.")
@@ -106,6 +131,7 @@ def export_command(
     *,
     format_name: str,
     output: Path | None,
+    redirect_format: str | None,
     locale: str | None,
     tag_slug: str | None,
     tag_kind: str | None,
@@ -132,51 +158,66 @@ def export_command(
     every status unless --public is given. sitemap and news-sitemap write a directory
     (-o DIR): the index (sitemap.xml, news-sitemap.xml) and its numbered files. Every
     format but json, ninjs and print needs --base-url for the article URLs.
+
+    FORMAT redirects writes the map from the legacy URLs of public articles to their
+    URLs on --base-url (see --url-template), as CSV or, with --format nginx, a map
+    block for nginx's http context (docs/legacy-urls.md).
     """
     site: Site | None = None
     if base_url is not None:
         site = make_site(base_url, name=site_name, url_template=url_template, timezone=timezone)
-    filters = ExportFilter(
-        locale=locale,
-        tag=tag_slug,
-        tag_kind=tag_kind,
-        status=status,
-        public=public,
-        limit=limit,
-        slug=slug,
-    )
-    options = ExportOptions(
-        ninjs_version=ninjs_version,
-        full_content=full_content,
-        html=html,
-        title=title,
-        description=description,
-        feed_url=feed_url,
-        files_url=files_url,
-    )
-    if output is None and FORMATS[format_name].directory:
-        fail(f"{format_name} writes a directory of files: give it with -o DIR")
-    store = ctx.store()
-    with ExitStack() as stack:
-        progress = _progress(ctx.errors, stack)
-        try:
-            result = export(
-                store,
+    if format_name == REDIRECTS:
+        _check_redirect_options(click.get_current_context())
+        if site is None:
+            fail(f"redirects sends readers to the new site: give --base-url (or {BASE_URL_ENV})")
+        result = _written(
+            ctx,
+            output,
+            "legacy URLs",
+            lambda target, progress: export_redirects(
+                ctx.store(), target, site=site, format=redirect_format or "csv", progress=progress
+            ),
+        )
+        unit = "redirect"
+    else:
+        if redirect_format is not None:
+            raise click.UsageError("--format is the format of FORMAT redirects; drop it")
+        filters = ExportFilter(
+            locale=locale,
+            tag=tag_slug,
+            tag_kind=tag_kind,
+            status=status,
+            public=public,
+            limit=limit,
+            slug=slug,
+        )
+        options = ExportOptions(
+            ninjs_version=ninjs_version,
+            full_content=full_content,
+            html=html,
+            title=title,
+            description=description,
+            feed_url=feed_url,
+            files_url=files_url,
+        )
+        if output is None and FORMATS[format_name].directory:
+            fail(f"{format_name} writes a directory of files: give it with -o DIR")
+        result = _written(
+            ctx,
+            output,
+            "articles",
+            lambda target, progress: export(
+                ctx.store(),
                 format_name,
-                output if output is not None else sys.stdout.buffer,
+                target,
                 site=site,
                 filters=filters,
                 options=options,
                 progress=progress,
-            )
-            if output is None:
-                _flush_stdout()
-        except ValidationError as exc:
-            if output is None and exc.field == "output":
-                _silence_stdout()
-            raise
-    if output is not None:
+            ),
+        )
         unit = "URL" if FORMATS[format_name].directory else "article"
+    if output is not None:
         files = f"{len(result.paths)} files in " if len(result.paths) > 1 else ""
         noun = unit if result.count == 1 else f"{unit}s"
         where = portable_name(os.fspath(output))
@@ -186,6 +227,39 @@ def export_command(
             markup=False,
             highlight=False,
         )
+
+
+def _check_redirect_options(click_context: click.Context) -> None:
+    """Refuse the listing filters for redirects: the map holds every public article's URLs."""
+    for parameter, option in _FILTERS.items():
+        if click_context.get_parameter_source(parameter) is ParameterSource.COMMANDLINE:
+            raise click.UsageError(
+                f"redirects maps the legacy URLs of every public article; drop {option}"
+            )
+
+
+def _written(
+    ctx: CliContext,
+    output: Path | None,
+    things: str,
+    write: Callable[[Path | IO[bytes], Callable[[int], None] | None], ExportResult],
+) -> ExportResult:
+    """Run one export into ``-o`` or stdout, with a progress line on a terminal.
+
+    What stdout could not take is this command's error, and stdout is then silenced so
+    the refusal does not come back as Python exits.
+    """
+    with ExitStack() as stack:
+        progress = _progress(ctx.errors, stack, things)
+        try:
+            result = write(output if output is not None else sys.stdout.buffer, progress)
+            if output is None:
+                _flush_stdout()
+        except ValidationError as exc:
+            if output is None and exc.field == "output":
+                _silence_stdout()
+            raise
+    return result
 
 
 def _flush_stdout() -> None:
@@ -208,14 +282,16 @@ def _silence_stdout() -> None:
     os.close(null)
 
 
-def _progress(console: Console, stack: ExitStack) -> Callable[[int], None] | None:
+def _progress(
+    console: Console, stack: ExitStack, things: str = "articles"
+) -> Callable[[int], None] | None:
     """A progress line on stderr when it is a terminal; None (silence) otherwise."""
     if not console.is_terminal:
         return None
     bar = stack.enter_context(
         Progress(
             SpinnerColumn(),
-            TextColumn("exporting: {task.completed:,} articles"),
+            TextColumn(f"exporting: {{task.completed:,}} {things}"),
             TimeElapsedColumn(),
             console=console,
             transient=True,

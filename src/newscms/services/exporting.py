@@ -5,6 +5,9 @@ reads one consistent snapshot of the store (``read_snapshot``) and streams the l
 into the format's writer, so the largest export holds one page of articles at a time
 (a sitemap, one small entry). ``newscms export`` is a thin shell over it, and
 ``write_demo_outputs`` renders the demo's feeds, sitemaps and sample article with it.
+``export_redirects(store, target, site=site, format="nginx")`` writes the redirect map
+of the articles' legacy URLs (CSV, or an nginx ``map`` block) the same way, to the same
+kinds of destination.
 
 =================  =============================================================
 ``json``           the JSON form: one article, or a listing as a ``Page`` document
@@ -30,6 +33,7 @@ too, and loses the numbered files of an earlier, longer sitemap.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import os
@@ -40,7 +44,7 @@ import textwrap
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Literal, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from newscms.errors import ValidationError
@@ -59,6 +63,7 @@ from newscms.formats import (
 )
 from newscms.formats.sitemaps import NEWS_WINDOW
 from newscms.services.importing import portable_name
+from newscms.store.legacy_urls import stream_redirects
 from newscms.store.streaming import read_snapshot, stream_articles, stream_sitemap_entries
 
 if TYPE_CHECKING:
@@ -75,12 +80,16 @@ __all__ = [
     "DEMO_SITE",
     "FEED_LIMIT",
     "FORMATS",
+    "NGINX_VARIABLE",
+    "REDIRECT_FORMATS",
     "SAMPLE_SLUG",
     "ExportFilter",
     "ExportFormat",
     "ExportOptions",
     "ExportResult",
+    "RedirectFormat",
     "export",
+    "export_redirects",
     "make_site",
     "write_demo_outputs",
 ]
@@ -88,6 +97,15 @@ __all__ = [
 T = TypeVar("T")
 
 ExportFormat = Literal["json", "ninjs", "jsonld", "rss", "atom", "sitemap", "news-sitemap", "print"]
+
+RedirectFormat = Literal["csv", "nginx"]
+"""A format of ``export_redirects``: a CSV file, or an nginx ``map`` block."""
+
+REDIRECT_FORMATS: tuple[RedirectFormat, ...] = ("csv", "nginx")
+"""The formats of ``export_redirects``."""
+
+NGINX_VARIABLE = "newscms_redirect"
+"""The variable the nginx redirect map sets: ``$newscms_redirect``, empty for other URLs."""
 
 FEED_LIMIT = 50
 """Articles in a feed unless the filter's ``limit`` says otherwise."""
@@ -245,21 +263,26 @@ class _Job:
 
     def reporting(self, items: Iterable[T]) -> Iterator[T]:
         """``items`` again, telling ``progress`` how many went by."""
-        if self.progress is None:
-            yield from items
-            return
-        done = 0
-        for item in items:
-            yield item
-            done += 1
-            if done % PROGRESS_STEP == 0:
-                self.progress(done)
-        self.progress(done)
+        return _reported(items, self.progress)
 
     @property
     def stream(self) -> IO[bytes]:
         assert self.out is not None
         return self.out
+
+
+def _reported(items: Iterable[T], progress: Callable[[int], None] | None) -> Iterator[T]:
+    """``items`` again, telling ``progress`` how many went by (every ``PROGRESS_STEP``)."""
+    if progress is None:
+        yield from items
+        return
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if done % PROGRESS_STEP == 0:
+            progress(done)
+    progress(done)
 
 
 def _started(items: Iterator[T]) -> Iterator[T]:
@@ -342,22 +365,40 @@ def export(
         if spec.directory:
             job.directory = Path(target)  # type: ignore[arg-type]  # check() refused streams
             count = spec.writer(job)
-        elif isinstance(target, str | Path):
-            path = Path(target)
-            with _output(path, name) as out:
-                job.out = out
-                count = spec.writer(job)
-            job.paths.append(path)
         else:
-            job.out = target
-            try:
-                count = spec.writer(job)
-            except OSError as exc:  # the stream refused a write: full, closed, gone
-                called = getattr(target, "name", None)  # "<stdout>", a file's path
-                shown = called if isinstance(called, str) else "the output stream"
-                reason = exc.strerror or str(exc)
-                raise ValidationError(f"cannot write {shown}: {reason}", field="output") from None
+
+            def write(out: IO[bytes]) -> int:
+                job.out = out
+                return spec.writer(job)
+
+            count, paths = _deliver(target, name, write)
+            job.paths += paths
     return ExportResult(format=name, count=count, paths=tuple(job.paths))
+
+
+def _deliver(
+    target: Path | str | IO[bytes], format: str, write: Callable[[IO[bytes]], int]
+) -> tuple[int, list[Path]]:
+    """``write`` into what ``target`` names (see ``_output``) or into the stream it is.
+
+    Returns:
+        What ``write`` returned (the count written) and the file written, if any.
+
+    Raises:
+        ValidationError: The destination cannot be written (field ``output``).
+    """
+    if isinstance(target, str | Path):
+        path = Path(target)
+        with _output(path, format) as out:
+            count = write(out)
+        return count, [path]
+    try:
+        return write(target), []
+    except OSError as exc:  # the stream refused a write: full, closed, gone
+        called = getattr(target, "name", None)  # "<stdout>", a file's path
+        shown = called if isinstance(called, str) else "the output stream"
+        reason = exc.strerror or str(exc)
+        raise ValidationError(f"cannot write {shown}: {reason}", field="output") from None
 
 
 # -- the formats -----------------------------------------------------------------------
@@ -523,17 +564,21 @@ class _Format:
                     f"the {name} format writes a directory of files: give its path",
                     field="output",
                 )
-        if isinstance(target, str) and not target:
-            # Path("") is ".": an empty name is a mistake, not the current directory.
-            raise ValidationError(
-                "is empty: give the path of a file (or, for sitemaps, a directory)",
-                field="output",
-            )
+        _check_target(target)
         if filters.limit is not None and (
             isinstance(filters.limit, bool) or not isinstance(filters.limit, int)
             or filters.limit < 1
         ):  # fmt: skip
             raise ValidationError("must be a positive integer", field="limit")
+
+
+def _check_target(target: object) -> None:
+    """Refuse an empty path: ``Path("")`` is ".", and an empty name is a mistake."""
+    if isinstance(target, str) and not target:
+        raise ValidationError(
+            "is empty: give the path of a file (or, for sitemaps, a directory)",
+            field="output",
+        )
 
 
 FORMATS: dict[str, _Format] = {
@@ -547,6 +592,169 @@ FORMATS: dict[str, _Format] = {
     "print": _Format(_print),
 }
 """Every export format, by name."""
+
+
+# -- redirects --------------------------------------------------------------------------
+
+
+def export_redirects(
+    store: Store,
+    target: Path | str | IO[bytes],
+    *,
+    site: Site,
+    format: RedirectFormat | str = "csv",
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write the redirect map from the legacy URLs of public articles to their new URLs.
+
+    Every legacy URL recorded for an article readers may see now (see
+    ``newscms.store.LegacyUrlRepository``) is one line, in one snapshot of the store,
+    streamed: the listing holds one page of URLs at a time.
+
+    ``csv`` (RFC 4180, UTF-8) has the header ``legacy_url,new_url``: the legacy URL as
+    recorded and the article's URL on ``site``. ``nginx`` is a ``map`` block for the
+    ``http`` context, from the request URI (the normalised path and query of each
+    legacy URL) to the new URL in the variable ``$newscms_redirect``; a ``server``
+    block then answers ``if ($newscms_redirect) { return 301 $newscms_redirect; }``.
+    nginx compares map strings ignoring case, so URLs that differ only in case are
+    written as exact, case-sensitive regular expressions; finding them costs a first
+    pass over the URLs that keeps a number per URL. The comment heading the block
+    gives the ``map_hash_max_size`` and ``map_hash_bucket_size`` nginx needs for it.
+
+    Args:
+        store: Where the articles are.
+        target: A file path or a binary stream, as for ``export``.
+        site: The new site: each article's URL is ``site.url_for(article)``.
+        format: One of ``REDIRECT_FORMATS``.
+        progress: Called with the number of URLs written, every ``PROGRESS_STEP`` URLs
+            and at the end.
+
+    Returns:
+        The count of redirects and the file written.
+
+    Raises:
+        ValidationError: An unknown format, no site, or a destination that cannot be
+            written (``field`` names it).
+    """
+    writer = _REDIRECT_WRITERS.get(str(format))
+    if writer is None:
+        choices = ", ".join(REDIRECT_FORMATS)
+        raise ValidationError(f"{format!r} is not one of {choices}", field="format")
+    if not isinstance(site, Site):
+        raise ValidationError(
+            "a redirect map sends readers to the articles' new URLs: give the site "
+            "(site=..., or --base-url on the command line)",
+            field="site",
+        )
+    _check_target(target)
+    with read_snapshot(store) as uow:
+        count, paths = _deliver(target, "redirects", lambda out: writer(uow, site, out, progress))
+    return ExportResult(format="redirects", count=count, paths=tuple(paths))
+
+
+_RedirectWriter: TypeAlias = (
+    "Callable[[UnitOfWork, Site, IO[bytes], Callable[[int], None] | None], int]"
+)
+"""A redirect format's writer: it streams the snapshot's redirects into the output."""
+
+
+def _redirects_csv(
+    uow: UnitOfWork, site: Site, out: IO[bytes], progress: Callable[[int], None] | None
+) -> int:
+    lines = csv.writer(_Utf8(out))
+    lines.writerow(("legacy_url", "new_url"))
+    count = 0
+    for redirect in _reported(_started(stream_redirects(uow)), progress):
+        lines.writerow((redirect.url, site.url_for(redirect.article)))
+        count += 1
+    return count
+
+
+def _redirects_nginx(
+    uow: UnitOfWork, site: Site, out: IO[bytes], progress: Callable[[int], None] | None
+) -> int:
+    # First pass: how many, the longest key, and which keys nginx could not tell apart
+    # (its map strings ignore case). A hash per URL; a false match only makes one more
+    # exact regular expression.
+    seen: set[int] = set()
+    clashing: set[int] = set()
+    count = longest = 0
+    for redirect in _started(stream_redirects(uow)):
+        path = redirect.path
+        folded = hash(path.lower())
+        (clashing if folded in seen else seen).add(folded)
+        longest = max(longest, len(path))
+        count += 1
+    seen.clear()
+    header = _NGINX_HEADER.format(
+        count=count,
+        max_size=max(count, _NGINX_MIN_MAX_SIZE),
+        bucket_size=_nginx_bucket_size(longest),
+        variable=NGINX_VARIABLE,
+    )
+    out.write(header.encode())
+    written = 0
+    for redirect in _reported(stream_redirects(uow), progress):
+        path = redirect.path
+        key = f"~^{_pcre_literal(path)}$" if hash(path.lower()) in clashing else path
+        # "$" would start a variable in the value, and nginx has no escape for it.
+        url = site.url_for(redirect.article).replace("$", "%24")
+        out.write(f"    {_nginx_string(key)} {_nginx_string(url)};\n".encode())
+        written += 1
+    out.write(b"}\n")
+    return written
+
+
+_REDIRECT_WRITERS: dict[str, _RedirectWriter] = {"csv": _redirects_csv, "nginx": _redirects_nginx}
+
+_NGINX_HEADER = """\
+# {count:,} legacy URLs and the new URLs of their articles (newscms export redirects).
+# Include this file in the http block, after these settings (or larger values):
+#     map_hash_max_size {max_size};
+#     map_hash_bucket_size {bucket_size};
+# and redirect in a server block with:
+#     if (${variable}) {{ return 301 ${variable}; }}
+map $request_uri ${variable} {{
+"""
+_NGINX_MIN_MAX_SIZE = 2048  # nginx's own default
+
+
+def _nginx_bucket_size(longest: int) -> int:
+    """The ``map_hash_bucket_size`` that holds a key of ``longest`` bytes.
+
+    A bucket holds at least one entry, a pointer and the key padded to a pointer's
+    size, and ends with a pointer (nginx's ``ngx_hash_init``); the size is a power of
+    two from 64, as nginx rounds it to its cache line anyway.
+    """
+    entry = 8 + (longest + 2 + 7) // 8 * 8 + 8
+    size = 64
+    while size < entry:
+        size *= 2
+    return size
+
+
+def _nginx_string(text: str) -> str:
+    """``text`` as one quoted nginx configuration token (backslashes and quotes escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _pcre_literal(text: str) -> str:
+    """``text`` as a regular expression matching exactly it: every symbol escaped.
+
+    A backslash before a character that is not a letter or digit always means that
+    character itself in PCRE, whatever the character.
+    """
+    return "".join(c if c.isascii() and c.isalnum() else "\\" + c for c in text)
+
+
+class _Utf8:
+    """A binary stream as the text file ``csv.writer`` writes to: UTF-8, nothing kept."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(text.encode())
 
 
 # -- files ----------------------------------------------------------------------------

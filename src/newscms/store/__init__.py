@@ -2,7 +2,8 @@
 
 ``Store`` is the entry point; a unit of work (``store.session()`` or
 ``store.using(host_session)``) carries the ``articles``, ``tags``, ``relations``,
-``search`` and ``related`` repositories (and ``workflow`` and ``revisions``).
+``search`` and ``related`` repositories (and ``workflow``, ``revisions`` and
+``legacy_urls``).
 Everything returned is a domain object, never a live row. ``AsyncStore`` (the async
 face, ``newscms.store.asyncio``) is imported on first use: it needs the ``async`` extra.
 """
@@ -11,6 +12,9 @@ from typing import TYPE_CHECKING
 
 from newscms.store.articles import ArticleRepository as ArticleRepository
 from newscms.store.engine import create_engine as create_engine
+from newscms.store.legacy_urls import LegacyRedirect as LegacyRedirect
+from newscms.store.legacy_urls import LegacyUrlConflict as LegacyUrlConflict
+from newscms.store.legacy_urls import LegacyUrlRepository as LegacyUrlRepository
 from newscms.store.migrations import SchemaStatus as SchemaStatus
 from newscms.store.migrations import exclude_newscms_tables as exclude_newscms_tables
 from newscms.store.related import RelatedArticle as RelatedArticle
@@ -36,6 +40,9 @@ __all__ = [
     "ArticleRepository",
     "AsyncStore",
     "HostUnitOfWork",
+    "LegacyRedirect",
+    "LegacyUrlConflict",
+    "LegacyUrlRepository",
     "RelatedArticle",
     "RelatedRepository",
     "RelationRepository",

@@ -33,6 +33,7 @@ from newscms.domain.workflow import ArticleEvent
 from newscms.errors import ValidationError
 from newscms.store._async.repositories import (
     AsyncArticleRepository,
+    AsyncLegacyUrlRepository,
     AsyncRelatedRepository,
     AsyncRelationRepository,
     AsyncRevisionRepository,
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncArticleRepository",
     "AsyncEventHandler",
+    "AsyncLegacyUrlRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRevisionRepository",
@@ -89,11 +91,12 @@ AsyncEventHandler: TypeAlias = Callable[[ArticleEvent], Awaitable[None] | None]
 class AsyncUnitOfWork:
     """The repositories of one transaction, as coroutines.
 
-    ``articles``, ``workflow``, ``revisions``, ``tags``, ``relations``, ``search`` and
-    ``related`` have the methods of the sync repositories with the same parameters and
-    results, each to be awaited. Calls run one at a time on the transaction's
-    connection (``asyncio.gather`` over one unit of work queues them). A unit of work
-    fails whole exactly as the sync one does: see ``newscms.store.UnitOfWork``.
+    ``articles``, ``workflow``, ``revisions``, ``tags``, ``relations``, ``search``,
+    ``related`` and ``legacy_urls`` have the methods of the sync repositories with the
+    same parameters and results, each to be awaited. Calls run one at a time on the
+    transaction's connection (``asyncio.gather`` over one unit of work queues them). A
+    unit of work fails whole exactly as the sync one does: see
+    ``newscms.store.UnitOfWork``.
     """
 
     def __init__(self, unit: UnitOfWork) -> None:
@@ -106,6 +109,7 @@ class AsyncUnitOfWork:
         self.revisions = AsyncRevisionRepository(self, unit.revisions)
         self.search = AsyncSearchRepository(self, unit.search)
         self.related = AsyncRelatedRepository(self, unit.related)
+        self.legacy_urls = AsyncLegacyUrlRepository(self, unit.legacy_urls)
 
     @property
     def actor(self) -> str | None:
@@ -331,6 +335,15 @@ class AsyncStore:
         return await greenlet_spawn(
             reindex, self._store, locale=locale, batch_size=batch_size, progress=progress
         )
+
+    async def resolve_legacy(self, url: str) -> Article:
+        """The public article a legacy URL names: ``Store.resolve_legacy``.
+
+        Raises:
+            NotFoundError: no article has the URL, or readers may not see it.
+            ValidationError: ``url`` is not a legacy URL.
+        """
+        return await greenlet_spawn(self._store.resolve_legacy, url)
 
     async def dispose(self) -> None:
         """Close every pooled connection (the engine stays usable)."""

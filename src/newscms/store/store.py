@@ -341,6 +341,23 @@ class Store:
         with self.session(actor=actor) as uow:
             return uow.workflow.publish_due()
 
+    # -- reads ---------------------------------------------------------------------
+
+    def resolve_legacy(self, url: str) -> Article:
+        """The public article a legacy URL names: what a request for the old site finds.
+
+        The URL is matched on its path and query (see ``newscms.utils.legacy_urls``),
+        so ``http://old.example/news-en/x.html`` and ``/news-en/x.html`` are one. Its
+        new address is ``site.url_for(article)``.
+
+        Raises:
+            NotFoundError: no article has the URL, or readers may not see it (a draft,
+                an archived or a not yet due scheduled article).
+            ValidationError: ``url`` is not a legacy URL.
+        """
+        with self.session(readonly=True) as uow:
+            return uow.legacy_urls.article(url, public=True)
+
     def dispose(self) -> None:
         """Close every pooled connection (the engine stays usable)."""
         self.engine.dispose()

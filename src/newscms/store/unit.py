@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from newscms.store._errors import is_retryable, retryable_error
 from newscms.store._journal import Journal
 from newscms.store.articles import ArticleRepository
+from newscms.store.legacy_urls import LegacyUrlRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -35,7 +36,8 @@ class UnitOfWork:
 
     ``articles`` (content), ``workflow`` (status changes, corrections, scheduling,
     previews), ``revisions`` (history, diff, restore), ``tags``, ``relations``,
-    ``search`` (full-text search) and ``related`` (related-article suggestions).
+    ``search`` (full-text search), ``related`` (related-article suggestions) and
+    ``legacy_urls`` (the addresses articles had on the site they were migrated from).
     Each write method runs in a savepoint of its own, so a refused write leaves the
     transaction exactly as it was, even inside a host application's transaction.
     A deadlock or serialization failure is different: the database has ended the
@@ -66,6 +68,7 @@ class UnitOfWork:
         self.revisions = RevisionRepository(self)
         self.search = SearchRepository(self)
         self.related = RelatedRepository(self)
+        self.legacy_urls = LegacyUrlRepository(self)
         self.journal = Journal(self, self.search)
         # Events of this transaction, handed to the store's handlers after it commits.
         self.events: list[ArticleEvent] = []

@@ -7,13 +7,17 @@ rendering Jinja2 templates. The rules stay where they live: visibility and pagin
 the store, dates, bylines, share links and JSON-LD in ``newscms.formats``, validators,
 conditional requests, next-page links and the error-to-status mapping in
 ``newscms.http``; this module only decides which page answers which URL.
+
+A request no page answers may be an address of the site the content was migrated
+from: before its 404, the store's legacy URLs are asked (``store.resolve_legacy``),
+and a public article's page answers with a 301.
 """
 
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from newscms._version import __version__
 from newscms.errors import (
@@ -47,8 +51,11 @@ try:
     from fastapi import Depends, FastAPI, Request
     from fastapi.exception_handlers import http_exception_handler
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+    from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import URL
     from starlette.exceptions import HTTPException
     from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+    from starlette.routing import Match
     from starlette.staticfiles import StaticFiles
 except ImportError as error:  # pragma: no cover - the extra is installed in the tests
     raise MissingDependencyError(error.name or "jinja2", extra="web") from None
@@ -104,6 +111,9 @@ def create_app(
         docs_url=f"{_API}/docs",
         redoc_url=None,
         openapi_url=f"{_API}/openapi.json",
+        # Done by the pages' 404 handler, after the legacy URLs: "/x.html/" (the home
+        # page of no edition) must not hide the legacy URL "/x.html".
+        redirect_slashes=False,
     )
     news.install(app)
     pages = _Pages(news, _environment(templates))
@@ -308,15 +318,29 @@ class _Pages:
         """A refused request: problem+json under ``/api``, an error page elsewhere."""
         if _in_api(request):
             return to_response(problem_response(error))
-        return self._error(request, error)
+        # A 404 page first asks the store for a legacy URL: off the event loop.
+        return await run_in_threadpool(self._error, request, error)
 
     async def http_error(self, request: Request, error: Exception) -> Response:
-        """No such route (404) or method (405): FastAPI's JSON under ``/api``, else a page."""
+        """No such route (404) or method (405): FastAPI's JSON under ``/api``, else a page.
+
+        When no route matched, a legacy URL has the first turn (a 301 to its article),
+        then the same path with or without its final slash (a 307, Starlette's rule).
+        """
         assert isinstance(error, HTTPException)
+        if error.status_code == 404 and request.scope.get("route") is None:
+            try:
+                moved = await run_in_threadpool(self._legacy_redirect, request)
+            except NewsCMSError as failure:  # the store is unready or unreachable: a 503
+                return await self.newscms_error(request, failure)
+            if moved is None:
+                moved = _slash_twin(request)
+            if moved is not None:
+                return moved
         if _in_api(request):
             return await http_exception_handler(request, error)
         if error.status_code == 404:
-            return self._not_found(request)
+            return self._not_found_page(request)
         detail = str(error.detail)
         return self._render(
             "error.html", request, self._page_locale(request), status=error.status_code,
@@ -343,12 +367,35 @@ class _Pages:
         )  # fmt: skip
 
     def _not_found(self, request: Request) -> Response:
+        """The 404 page, unless the address is a legacy URL of a public article (a 301)."""
+        moved = self._legacy_redirect(request)
+        return moved if moved is not None else self._not_found_page(request)
+
+    def _not_found_page(self, request: Request) -> Response:
         locale = self._page_locale(request)
         words = chrome(locale, self.site, self._links(request)).labels
         return self._render(
             "error.html", request, locale, status=404,
             title=words["not_found"], detail=words["not_found_detail"],
         )  # fmt: skip
+
+    def _legacy_redirect(self, request: Request) -> Response | None:
+        """301 to the public article whose legacy URL the request is, else None.
+
+        The old site's address is matched on its path and query as the client sent
+        them (percent-encoding as it was: ``%2F`` is not ``/``); the query is part of
+        it, so it is not carried over to the new address.
+        """
+        if request.method not in ("GET", "HEAD") or _in_api(request):
+            return None
+        target = _request_target(request)
+        if target is None:
+            return None
+        try:
+            found = self.news.store.resolve_legacy(target)
+        except (ValidationError, NotFoundError):
+            return None
+        return RedirectResponse(self.site.url_for(found), 301)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -412,6 +459,51 @@ def _path(request: Request) -> str:
     """The request's path inside this app (without the prefix it is mounted under)."""
     path: str = request.url.path
     return path.removeprefix(request.scope.get("root_path", "")) or "/"
+
+
+# Legacy URLs match on path and query alone, so this host is a stand-in: in an absolute
+# URL a path starting with "//" stays a path (alone, "//x/y" would name the host x).
+_LEGACY_BASE = "http://legacy.invalid"
+# What a path carries unescaped (RFC 3986), when the server gives no raw path to read.
+_PATH_SAFE = "/!$&'()*+,;=:@"
+
+
+def _request_target(request: Request) -> str | None:
+    """The request's path (inside this app) and query as the client sent them, as a URL.
+
+    None when the client sent bytes that are not UTF-8, which no legacy URL holds.
+    """
+    raw = request.scope.get("raw_path")
+    try:
+        if isinstance(raw, bytes):
+            path = raw.decode("utf-8").partition("?")[0]
+            root = str(request.scope.get("root_path", ""))
+            if root and path.startswith(root):
+                path = path[len(root) :] or "/"
+        else:
+            path = quote(_path(request), safe=_PATH_SAFE)
+        query = bytes(request.scope.get("query_string", b"")).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return f"{_LEGACY_BASE}{path}?{query}" if query else f"{_LEGACY_BASE}{path}"
+
+
+def _slash_twin(request: Request) -> Response | None:
+    """307 to the path with (or without) its final slash when a route has that one.
+
+    What Starlette's router does with ``redirect_slashes``, which ``create_app`` turns
+    off so that legacy URLs are asked first.
+    """
+    path = _path(request)
+    if path == "/":
+        return None
+    scope = dict(request.scope)
+    scope["path"] = scope["path"].rstrip("/") if path.endswith("/") else scope["path"] + "/"
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            return RedirectResponse(str(URL(scope=scope)), 307)
+    return None
 
 
 def _in_api(request: Request) -> bool:

@@ -16,6 +16,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
 
 from newscms.store.articles import ArticleRepository
+from newscms.store.legacy_urls import LegacyUrlRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncArticleRepository",
+    "AsyncLegacyUrlRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRepository",
@@ -179,3 +181,15 @@ class AsyncRelatedRepository(AsyncRepository[RelatedRepository]):
     """``uow.related`` of an async unit of work: see ``RelatedRepository``."""
 
     find = _Bridged(RelatedRepository.find)
+
+
+class AsyncLegacyUrlRepository(AsyncRepository[LegacyUrlRepository]):
+    """``uow.legacy_urls`` of an async unit of work: see ``LegacyUrlRepository``."""
+
+    resolve = _Bridged(LegacyUrlRepository.resolve)
+    article = _Bridged(LegacyUrlRepository.article)
+    of = _Bridged(LegacyUrlRepository.of)
+    redirects = _Bridged(LegacyUrlRepository.redirects)
+    add = _Bridged(LegacyUrlRepository.add)
+    add_many = _Bridged(LegacyUrlRepository.add_many)
+    remove = _Bridged(LegacyUrlRepository.remove)
