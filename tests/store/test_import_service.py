@@ -617,6 +617,7 @@ def test_the_report_is_one_stable_json_document(store: Store, tmp_path: Path) ->
         "relations_pending",
         "alignments",
         "date_evidence",
+        "legacy_url_conflicts",
         "items",
     ]
     assert document["created"] == document["failed"] == 1
@@ -630,6 +631,7 @@ def test_the_report_is_one_stable_json_document(store: Store, tmp_path: Path) ->
         "slug": "beijing-does-not-want-to-help-pyongyang-in-its-arms-race",
         "error": None,
         "translation_group": None,
+        "legacy_urls": [f"/{SAMPLE}"],
     }
     failed = next(item for item in document["items"] if item["outcome"] == "failed")
     assert failed["file"] == "bad.txt"

@@ -58,6 +58,7 @@ _ARCHIVE_OPTION = {
     "site": "--site",
     "translation_key": "--translation-key",
     "mapping": "--translation-map/--tag-map",
+    "legacy_base": "--legacy-base",
 }
 
 _SIZE = re.compile(r"\s*(\d+)\s*(?:([kmg])(?:i?b)?|b)?\s*", re.IGNORECASE)
@@ -154,6 +155,15 @@ def _byte_count(ctx: click.Context, param: click.Parameter, value: str) -> int:
     "editions of stories.",
 )
 @click.option(
+    "--legacy-base",
+    metavar="URL",
+    default="/",
+    show_default=True,
+    help="URL prefix the files were served under: a file's path under the source root, "
+    "joined to it, is its article's legacy URL (see 'newscms export redirects'); "
+    "'' keeps only the URLs pages name themselves.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     help="Processes that parse files while one writes (default: one per CPU from 1,000 files on).",
@@ -178,6 +188,7 @@ def import_command(
     tag_map: Path | None,
     places: bool,
     align_tags: bool,
+    legacy_base: str,
     workers: int | None,
     dry_run: bool,
     as_json: bool,
@@ -199,6 +210,7 @@ def import_command(
             tag_codes=read_tag_map(tag_map) if tag_map else {},
             recognize_places=places,
             align_tags=align_tags,
+            legacy_base=legacy_base or None,
         )
     except ValidationError as exc:
         option = _ARCHIVE_OPTION.get(exc.field or "", "--site")
@@ -232,6 +244,13 @@ def import_command(
             names = " / ".join(f"{name} ({loc})" for loc, name in alignment.names.items())
             ctx.console.print(
                 f"[green]one tag:[/] {names}: {alignment.evidence}", soft_wrap=True, highlight=False
+            )
+        for conflict in report.legacy_url_conflicts:
+            ctx.console.print(
+                f"[yellow]legacy URL kept by another article:[/] {conflict.url} "
+                f"({conflict.holder_id}, not {conflict.article_id})",
+                soft_wrap=True,
+                highlight=False,
             )
         for item in report.failures:
             ctx.console.print(f"[red]failed:[/] {item.error}", soft_wrap=True, highlight=False)
@@ -322,6 +341,9 @@ def summary_table(report: ImportReport) -> Table:
     table.add_row("relations pending", str(report.relations_pending))
     if report.alignments:
         table.add_row("tags made one", str(len(report.alignments)))
+    kept = sum(len(item.legacy_urls) for item in report.items)
+    if kept:
+        table.add_row("legacy URLs", str(kept - len(report.legacy_url_conflicts)))
     for (locale, kind), (month, day) in sorted(report.date_evidence.votes.items()):
         table.add_row(f"{kind.value} dates, {locale}: month-first / day-first", f"{month} / {day}")
     return table

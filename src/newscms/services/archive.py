@@ -20,6 +20,12 @@ rules :func:`newscms.services.importing.import_files` applies across them, set b
   its evidence, and ``newscms tag split`` undoes a wrong one.
 - **Date conventions** are learned per site, edition and kind of date from the batch
   and the archive's earlier imports (``newscms.importers.conventions``).
+- **Old addresses are kept** (``legacy_urls``): the URL a page names as its own
+  (canonical link, ``og:url``, a WordPress post's ``<link>``), and for a file that is
+  one page (legacy, HTML) its locator under ``legacy_base``, which by default is the
+  site's root: importing a mirror of the old site's document root records
+  ``/news-en/Beijing-...-24963.html`` for that file. ``resolve_legacy`` and ``newscms
+  export redirects`` answer for them (docs/legacy-urls.md).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import select, update
 
@@ -39,6 +46,7 @@ from newscms.domain import TagInput
 from newscms.errors import NewsCMSError, ValidationError
 from newscms.importers.conventions import DateEvidence, DateKind, DateVote
 from newscms.utils.keys import tag_locale
+from newscms.utils.legacy_urls import parse_legacy_url
 from newscms.utils.places import territory_code
 
 if TYPE_CHECKING:
@@ -83,6 +91,10 @@ class ArchiveOptions:
         recognize_places: Give region tags the ISO 3166 code of the CLDR territory they
             name, making one tag per place.
         align_tags: After the import, align tags across translation groups.
+        legacy_base: The URL prefix the files of one page each were served under
+            (``"/"``, ``"/archive/"``, ``"https://old.example/"``): a file's locator
+            joined to it is a legacy URL of its article; None records only the URLs
+            the pages name themselves.
 
     Raises:
         ValidationError: ``translation_key`` is not a regular expression with a group,
@@ -97,6 +109,7 @@ class ArchiveOptions:
     )
     recognize_places: bool = True
     align_tags: bool = True
+    legacy_base: str | None = "/"
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,6 +129,8 @@ class ArchiveOptions:
                     field="translation_key",
                 )
         object.__setattr__(self, "_pattern", pattern)
+        if self.legacy_base is not None:
+            object.__setattr__(self, "legacy_base", _url_prefix(self.legacy_base))
         codes = {
             (kind, tag_locale(locale), " ".join(name.split()).casefold()): code
             for (kind, locale, name), code in self.tag_codes.items()
@@ -136,6 +151,7 @@ class ArchiveOptions:
                 dict(self.tag_codes),
                 self.recognize_places,
                 self.align_tags,
+                self.legacy_base,
             ),
         )
 
@@ -149,6 +165,19 @@ class ArchiveOptions:
             return None
         return uuid.uuid5(_NAMESPACE, f"{self.site.strip()}\x1f{key}")
 
+    def legacy_urls(self, format: str, file: str, draft: ArticleDraft) -> tuple[str, ...]:
+        """The old addresses of ``draft``'s article: the one it names, its file's under the base."""
+        urls = [draft.canonical_url] if draft.canonical_url else []
+        if self.legacy_base is not None and format in _PAGE_PER_FILE:
+            urls.append(self.legacy_base + quote(file.lstrip("/"), safe="/%~!$&'()*+,;=:@"))
+        kept: dict[str, str] = {}
+        for url in urls:
+            try:  # an address no request can name (too long, not http) is not kept
+                kept.setdefault(parse_legacy_url(url).key, url)
+            except ValidationError:
+                continue
+        return tuple(kept.values())
+
     def code_of(self, kind: str, locale: str, name: str) -> str | None:
         """The code the mapping file, else CLDR (for region tags), gives a tag name."""
         mapped = self.tag_codes.get((kind, tag_locale(locale), " ".join(name.split()).casefold()))
@@ -158,6 +187,24 @@ class ArchiveOptions:
             return territory_code(name, locale)
         return None
 
+
+def _url_prefix(base: object) -> str:
+    """``base`` as a prefix ending in ``/``: a root-relative path or an http(s) URL."""
+    if not isinstance(base, str) or not base.strip() or len(base) > 1000:
+        raise ValidationError("give a path such as / or an http(s) URL", field="legacy_base")
+    text = base.strip()
+    parts = urlsplit(text)
+    absolute = parts.scheme in ("http", "https") and bool(parts.netloc)
+    if not (absolute or (text.startswith("/") and not parts.scheme and not parts.netloc)):
+        raise ValidationError(
+            f"{base!r} is neither a path starting with / nor an http(s) URL", field="legacy_base"
+        )
+    if parts.query or parts.fragment or any(ord(c) < 0x20 for c in text):
+        raise ValidationError(f"{base!r} must be a plain prefix", field="legacy_base")
+    return text if text.endswith("/") else text + "/"
+
+
+_PAGE_PER_FILE = frozenset({"legacy", "html"})
 
 DEFAULT_ARCHIVE = ArchiveOptions()
 """Editions keyed by the number ending their file names, places by CLDR, tags aligned."""

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
 
     from newscms.domain import Article, ArticleDraft
     from newscms.store import Store, UnitOfWork
+    from newscms.store.legacy_urls import LegacyUrlConflict
 
 __all__ = [
     "BINARY_FILE",
@@ -177,6 +178,8 @@ class ImportItem:
         error: Why the item failed (the message names the file and, where there is
             one, the line) or was skipped; None otherwise.
         translation_group: The group of the story's editions the article is in.
+        legacy_urls: The old addresses of the article this import recorded (or, in a
+            dry run, would record); see ``ArchiveOptions.legacy_base``.
     """
 
     file: str
@@ -187,6 +190,7 @@ class ImportItem:
     slug: str | None = None
     error: str | None = None
     translation_group: UUID | None = None
+    legacy_urls: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The item as the JSON object ``newscms import --json`` prints."""
@@ -199,6 +203,7 @@ class ImportItem:
             "slug": self.slug,
             "error": self.error,
             "translation_group": str(self.translation_group) if self.translation_group else None,
+            "legacy_urls": list(self.legacy_urls),
         }
 
 
@@ -252,6 +257,8 @@ class ImportReport:
         dry_run: True when nothing was written.
         alignments: Tags the import made one across languages, with the evidence.
         date_evidence: What the batch and the archive proved about the source's dates.
+        legacy_url_conflicts: Old addresses a page named that another article already
+            holds (they keep resolving to that one; ``newscms`` never moves them).
     """
 
     items: tuple[ImportItem, ...]
@@ -266,6 +273,7 @@ class ImportReport:
     dry_run: bool = False
     alignments: tuple[TagAlignment, ...] = ()
     date_evidence: DateEvidence = field(default_factory=DateEvidence)
+    legacy_url_conflicts: tuple[LegacyUrlConflict, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -286,6 +294,7 @@ class ImportReport:
         dry_run: bool = False,
         alignments: Sequence[TagAlignment] = (),
         date_evidence: DateEvidence | None = None,
+        legacy_url_conflicts: Sequence[LegacyUrlConflict] = (),
     ) -> ImportReport:
         """Add up the files' results into one report."""
         items = tuple(item for result in results for item in result.items)
@@ -306,6 +315,7 @@ class ImportReport:
             dry_run=dry_run,
             alignments=tuple(alignments),
             date_evidence=date_evidence or DateEvidence(),
+            legacy_url_conflicts=tuple(legacy_url_conflicts),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -324,6 +334,14 @@ class ImportReport:
             "date_evidence": [
                 {"locale": locale, "kind": kind.value, "month_first": month, "day_first": day}
                 for (locale, kind), (month, day) in sorted(self.date_evidence.votes.items())
+            ],
+            "legacy_url_conflicts": [
+                {
+                    "url": conflict.url,
+                    "article_id": str(conflict.article_id),
+                    "held_by": str(conflict.holder_id),
+                }
+                for conflict in self.legacy_url_conflicts
             ],
             "items": [item.to_json() for item in self.items],
         }
@@ -751,6 +769,7 @@ def import_files(
         dry_run=dry_run,
         alignments=alignments,
         date_evidence=evidence,
+        legacy_url_conflicts=importer.url_conflicts,
     )
 
 
@@ -934,6 +953,7 @@ class _Importer:
         self.votes: list[DateVote] = []
         self.created_votes: list[DateVote] = []
         self.codes: set[str] = set()
+        self.url_conflicts: list[LegacyUrlConflict] = []
 
     def run_group(
         self, files: Sequence[SourceFile], reads: Sequence[_Read] | None = None
@@ -1002,6 +1022,7 @@ class _Importer:
     def _write_group(self, files: Sequence[tuple[SourceFile, _Parsed]]) -> dict[str, FileResult]:
         """Write several files in one transaction, their new articles in one batch."""
         results: dict[str, FileResult] = {}
+        urls: list[tuple[UUID, str]] = []
         with self.store.session(actor=IMPORT_ACTOR) as uow:
             drafts = [self._coded(uow, d) for _, parsed in files for d in parsed.drafts]
             stored = uow.articles.stored_of(drafts)
@@ -1025,10 +1046,14 @@ class _Importer:
                             r.target is not None for r in article.relations
                         )
                     resolved += resolved_here
-                    items.append(_item(file.locator, parsed.format, outcome, draft, article))
+                    item = self._item(file.locator, parsed.format, outcome, draft, article)
+                    urls.extend((article.id, url) for url in item.legacy_urls)
+                    items.append(item)
                 results[file.locator] = FileResult(
                     file.locator, parsed.format, tuple(items), parsed.skipped, resolved
                 )
+            conflicts = uow.legacy_urls.add_many(urls)
+        self.url_conflicts.extend(conflicts)
         return results
 
     def _write(
@@ -1045,7 +1070,10 @@ class _Importer:
                 except NewsCMSError as exc:
                     raise _DraftRefused(draft, exc) from None
                 resolved += resolved_here
-                items.append(_item(file, format, outcome, draft, article))
+                items.append(self._item(file, format, outcome, draft, article))
+            urls = [(i.article_id, url) for i in items if i.article_id for url in i.legacy_urls]
+            conflicts = uow.legacy_urls.add_many(urls)
+        self.url_conflicts.extend(conflicts)
         return items, resolved
 
     def _coded(self, uow: UnitOfWork, draft: ArticleDraft) -> ArticleDraft:
@@ -1075,7 +1103,7 @@ class _Importer:
                 try:
                     stored = _find(uow, draft)
                     if stored is None:
-                        items.append(_item(file, format, "created", draft, None))
+                        items.append(self._item(file, format, "created", draft, None))
                         continue
                     plan = self._resync(uow, stored, draft)
                 except SchemaError:
@@ -1083,7 +1111,7 @@ class _Importer:
                 except NewsCMSError as exc:
                     raise _DraftRefused(draft, exc) from None
                 outcome: Outcome = "unchanged" if plan is None else "updated"
-                items.append(_item(file, format, outcome, draft, stored))
+                items.append(self._item(file, format, outcome, draft, stored))
         return items
 
     def _resync(self, uow: UnitOfWork, stored: Article, draft: ArticleDraft) -> ResyncPlan | None:
@@ -1092,20 +1120,25 @@ class _Importer:
             stored, draft, slugifier=self.store.settings.slugifier, target_url=_TargetUrls(uow)
         )
 
-
-def _item(
-    file: str, format: str, outcome: Outcome, draft: ArticleDraft, article: Article | None
-) -> ImportItem:
-    """The item of one draft: the stored article's id, slug and group (the draft's in a plan)."""
-    return ImportItem(
-        file,
-        outcome,
-        source=_locator_of(draft, file),
-        format=format,
-        article_id=article.id if article is not None else draft.id,
-        slug=article.slug if article is not None else draft.slug,
-        translation_group=(article or draft).translation_group,
-    )
+    def _item(
+        self,
+        file: str,
+        format: str,
+        outcome: Outcome,
+        draft: ArticleDraft,
+        article: Article | None,
+    ) -> ImportItem:
+        """One draft's item: the stored article's id, slug and group (the draft's in a plan)."""
+        return ImportItem(
+            file,
+            outcome,
+            source=_locator_of(draft, file),
+            format=format,
+            article_id=article.id if article is not None else draft.id,
+            slug=article.slug if article is not None else draft.slug,
+            translation_group=(article or draft).translation_group,
+            legacy_urls=self.archive.legacy_urls(format, file, draft),
+        )
 
 
 def _locator_of(draft: ArticleDraft, file: str) -> str:

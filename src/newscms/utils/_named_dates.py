@@ -150,7 +150,10 @@ def _add_locale(vocabulary: _Vocabulary, cldr: Locale) -> None:
         vocabulary.connectors.update(phrases)
         for marker, meaning in markers.items():
             vocabulary.markers.setdefault(marker, meaning)
-    for era in (babel_dates.get_era_names(width, locale=cldr).get(1) for width in _ERA_WIDTHS):
+    for era in (
+        babel_dates.get_era_names("abbreviated", locale=cldr).get(1),
+        babel_dates.get_era_names("wide", locale=cldr).get(1),
+    ):
         if era:  # AD, n. Chr., ค.ศ.: the era every date newscms reads is in
             vocabulary.connectors.add(tuple(_tokens(era)))
     for key, name in babel_dates.get_period_names("abbreviated", "format", cldr).items():
@@ -172,9 +175,6 @@ def _add_names(vocabulary: _Vocabulary, cldr: Locale) -> None:
                     vocabulary.month_prefixes.add(tokens[0])
             for number, name in babel_dates.get_day_names(width, context, cldr).items():
                 vocabulary.weekdays.setdefault(tuple(_tokens(name)), number)
-
-
-_ERA_WIDTHS = ("abbreviated", "wide")
 
 
 @cache
