@@ -295,6 +295,45 @@ SURFACES: dict[str, Surface] = {
     "related.find": lambda uow, a, d: uow.related.find(
         d.draw(a.ids()), limit=d.draw(st.one_of(st.just(10), hostile_ints, anything))
     ),
+    "articles.edition": lambda uow, a, d: uow.articles.edition(
+        d.draw(a.ids()),
+        d.draw(st.one_of(st.just("es"), hostile_text, anything)),
+        fallback=d.draw(st.one_of(st.booleans(), st.lists(hostile_text, max_size=3), anything)),
+    ),
+    "tags.get_by_code": lambda uow, a, d: uow.tags.get_by_code(
+        d.draw(st.one_of(st.just("CN"), hostile_text, anything)),
+        kind=d.draw(st.one_of(st.just("region"), hostile_text, anything)),
+    ),
+    "tags.set_code": lambda uow, a, d: uow.tags.set_code(
+        d.draw(a.ids()), d.draw(st.one_of(st.none(), st.just("KR"), hostile_text, anything))
+    ),
+    "tags.coded": lambda uow, a, d: uow.tags.coded(
+        d.draw(st.one_of(st.just("CN"), hostile_text, anything)),
+        name=d.draw(st.one_of(st.just("CINA"), hostile_text, anything)),
+        locale=d.draw(st.one_of(st.just("it"), hostile_text, anything)),
+        kind=d.draw(st.one_of(st.just("region"), hostile_text, anything)),
+    ),
+    "tags.split": lambda uow, a, d: uow.tags.split(
+        d.draw(a.ids()), locale=d.draw(st.one_of(st.just("en"), hostile_text, anything))
+    ),
+    "legacy_urls.add": lambda uow, a, d: uow.legacy_urls.add(
+        d.draw(a.ids()), d.draw(st.one_of(st.just("/news-en/x-1.html"), hostile_text, anything))
+    ),
+    "legacy_urls.add_many": lambda uow, a, d: uow.legacy_urls.add_many(
+        d.draw(
+            st.one_of(
+                st.lists(st.tuples(a.ids(), st.one_of(hostile_text, anything)), max_size=3),
+                anything,
+            )
+        )
+    ),
+    "legacy_urls.resolve": lambda uow, a, d: uow.legacy_urls.resolve(
+        d.draw(st.one_of(hostile_text, anything))
+    ),
+    "legacy_urls.redirects": lambda uow, a, d: uow.legacy_urls.redirects(
+        after=d.draw(st.one_of(st.none(), hostile_text, anything)),
+        limit=d.draw(st.one_of(st.just(10), hostile_ints, anything)),
+    ),
 }
 
 

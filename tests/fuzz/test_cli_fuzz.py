@@ -116,10 +116,18 @@ COMMANDS: dict[str, st.SearchStrategy[list[str]]] = {
         "tag", "rename", args=[word, hostile_text], opts={"--locale": word, "--kind": word}
     ),
     "tag merge": _command("tag", "merge", args=[word, word], opts={"--locale": word}),
+    "tag split": _command("tag", "split", args=[word], opts={"--locale": word, "--kind": word}),
+    "tag code": _command("tag", "code", args=[word, word], opts={"--kind": word}),
     "search": _command(
         "search",
         args=[hostile_text],
         opts={"--locale": word, "--limit": number, "--cursor": hostile_text},
+    ),
+    "export redirects": _command(
+        "export",
+        "redirects",
+        args=[],
+        opts={"--base-url": word, "--url-template": hostile_text, "--format": word},
     ),
     "events drain": _command("events", "drain", args=[], opts={"--limit": number}),
     "events prune": _command("events", "prune", args=[], opts={"--older-than-days": number}),
