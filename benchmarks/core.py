@@ -731,6 +731,7 @@ class CoreImporter:
                 if draft.date_provenance
                 else None,
                 corrections=[],
+                translation_group=draft.translation_group,
             )
         )
         conn.execute(

@@ -69,7 +69,9 @@ QUICK_PAGES = 500
 CHUNK = 100
 """Pages per sample."""
 FINGERPRINTED = 50
-PLAIN_IMPORT = ArchiveOptions(translation_key=None, recognize_places=False, align_tags=False)
+PLAIN_IMPORT = ArchiveOptions(
+    translation_key=None, recognize_places=False, align_tags=False, legacy_base=None
+)
 """The import without the archive-migration work, which the Core baseline does not do."""
 
 
