@@ -296,3 +296,44 @@ def test_delete_unused_keeps_tags_in_use(store):
         assert uow.tags.list() == ()
         # A deleted tag's name makes a new tag again.
         assert article(uow, "Again", "Used").tags[0].name == "Used"
+
+
+def _updated(store) -> set[object]:  # type: ignore[no-untyped-def]
+    """The articles announced ``updated`` since the last call (the outbox drained)."""
+    events: list[object] = []
+    store.drain_events(events.append)
+    return {e.article_id for e in events if e.kind == "updated"}  # type: ignore[attr-defined]
+
+
+def test_a_new_name_touches_only_the_articles_that_show_it(store):
+    with store.session() as uow:
+        tag = uow.tags.get_or_create("Nuclear", locale="en", kind="topic")
+        english = article(uow, "Talks in Seoul", TagInput(id=tag.id))
+        italian = article(uow, "Colloqui a Seul", TagInput(id=tag.id), locale="it")
+        spanish = article(uow, "Charlas en Seúl", TagInput(id=tag.id), locale="es")
+    _updated(store)
+    with store.session() as uow:
+        uow.tags.set_name(tag.id, "Nucleare", locale="it")
+    # The Italian article showed the English name and now its own; the Spanish one still
+    # falls back (and could have fallen back to Italian); the English one shows "Nuclear".
+    assert _updated(store) == {italian.id, spanish.id}
+    with store.session() as uow:
+        uow.tags.set_name(tag.id, "Nuclear energy", locale="en")
+        shown = uow.articles.get(spanish.id).tags[0].name
+    assert _updated(store) == {english.id, spanish.id}
+    assert shown == "Nuclear energy"
+
+
+def test_a_merge_touches_the_moved_articles_and_those_gaining_a_name(store):
+    with store.session() as uow:
+        into = uow.tags.get_or_create("Human rights", locale="en", kind="topic")
+        source = uow.tags.get_or_create("Diritti umani", locale="it", kind="topic")
+        english = article(uow, "Rights in Asia", TagInput(id=into.id))
+        italian = article(uow, "Diritti in Asia", TagInput(id=source.id), locale="it")
+        french = article(uow, "Droits en Asie", TagInput(id=into.id), locale="fr")
+    _updated(store)
+    with store.session() as uow:
+        uow.tags.merge(source.id, into.id)
+        assert uow.articles.get(italian.id).tags[0].id == into.id
+    assert _updated(store) == {italian.id, french.id}
+    assert english.id not in _updated(store)

@@ -61,6 +61,7 @@ __all__ = [
     "DEFAULT_TRANSLATION_KEY",
     "MIN_ALIGNMENT_EVIDENCE",
     "ArchiveOptions",
+    "CodedTags",
     "TagAlignment",
     "align_tags",
     "read_group_map",
@@ -218,30 +219,51 @@ def with_archive_fields(draft: ArticleDraft, locator: str, options: ArchiveOptio
     return draft if group is None else draft.model_copy(update={"translation_group": group})
 
 
-def coded_tags(
-    uow: UnitOfWork, draft: ArticleDraft, options: ArchiveOptions
-) -> tuple[ArticleDraft, set[str]]:
-    """``draft`` with every tag that has a code named by the id of that code's one tag.
+class CodedTags:
+    """The tags an import gives codes to, each (kind, code, locale, name) looked up once.
 
-    Returns the draft (itself when no tag has a code) and the codes it named.
+    ``tags.coded`` finds or makes the one tag of a code and gives it a name; after the
+    first page naming CHINA in English, every other such page names the same tag with
+    the same name, so the answer is kept. What a transaction found is kept only once
+    it commits (``committed``): a rolled-back group may have made the tag it named.
     """
-    codes: set[str] = set()
-    tags: list[TagInput] = []
-    for tag in draft.tags:
-        code = None
-        if tag.id is None and tag.name is not None:
-            code = options.code_of(tag.kind, tag.locale or draft.locale, tag.name)
-        if code is None:
-            tags.append(tag)
-            continue
-        found = uow.tags.coded(
-            code, name=tag.name or "", locale=tag.locale or draft.locale, kind=tag.kind
-        )
-        tags.append(TagInput(id=found.id, kind=tag.kind))
-        codes.add(code)
-    if not codes:
-        return draft, codes
-    return draft.model_copy(update={"tags": tuple(tags)}), codes
+
+    def __init__(self, options: ArchiveOptions) -> None:
+        self.options = options
+        self.codes: set[str] = set()
+        self._known: dict[tuple[str, str, str, str], UUID] = {}
+        self._pending: dict[tuple[str, str, str, str], UUID] = {}
+
+    def of(self, uow: UnitOfWork, draft: ArticleDraft) -> ArticleDraft:
+        """``draft`` with every tag that has a code named by the id of that code's one tag."""
+        tags: list[TagInput] = []
+        coded = False
+        for tag in draft.tags:
+            code = None
+            if tag.id is None and tag.name is not None:
+                code = self.options.code_of(tag.kind, tag.locale or draft.locale, tag.name)
+            if code is None or tag.name is None:
+                tags.append(tag)
+                continue
+            locale = tag_locale(tag.locale or draft.locale)
+            key = (tag.kind, code, locale, tag.name)
+            found = self._known.get(key) or self._pending.get(key)
+            if found is None:
+                found = uow.tags.coded(code, name=tag.name, locale=locale, kind=tag.kind).id
+                self._pending[key] = found
+            tags.append(TagInput(id=found, kind=tag.kind))
+            self.codes.add(code)
+            coded = True
+        return draft.model_copy(update={"tags": tuple(tags)}) if coded else draft
+
+    def committed(self) -> None:
+        """The transaction that looked tags up committed: keep what it found."""
+        self._known.update(self._pending)
+        self._pending.clear()
+
+    def rolled_back(self) -> None:
+        """The transaction rolled back: what it made is gone."""
+        self._pending.clear()
 
 
 # -- date evidence kept per site ------------------------------------------------------------
@@ -347,9 +369,9 @@ def align_tags(store: Store, *, kinds: Sequence[str] = ("region", "topic")) -> l
     For every translation group, the tags of each kind of two editions whose lists are
     as long as each other are paired by position. Two tags become one when at least
     ``MIN_ALIGNMENT_EVIDENCE`` groups pair them, at least 90% of each one's pairings
-    name the other, and they have no name in a common locale (a tag with names in
-    en and it is never merged with another having an it name). Tags that have a code
-    are not merged with a tag carrying another code.
+    with the other's edition name the other, and they have no name in a common locale
+    (a tag with names in en and it is never merged with another having an it name).
+    Tags that have a code are not merged with a tag carrying another code.
 
     Returns:
         What was merged, with the evidence.
@@ -361,36 +383,43 @@ def align_tags(store: Store, *, kinds: Sequence[str] = ("region", "topic")) -> l
             uow.settings.tables.tags,
         )
         rows = uow.connection.execute(
-            select(a.c.translation_group, a.c.id, tg.c.kind, at.c.tag_id, at.c.position)
+            select(a.c.translation_group, a.c.id, a.c.locale, tg.c.kind, at.c.tag_id)
             .join(at, at.c.article_id == a.c.id)
             .join(tg, tg.c.id == at.c.tag_id)
             .where(a.c.translation_group.is_not(None), tg.c.kind.in_(list(kinds)))
             .order_by(a.c.translation_group, a.c.id, at.c.position)
         ).all()
-    lists: dict[tuple[Any, Any, str], list[UUID]] = defaultdict(list)
-    for group, article_id, kind, tag_id, _position in rows:
-        lists[(group, article_id, kind)].append(tag_id)
-    by_group: dict[tuple[Any, str], list[list[UUID]]] = defaultdict(list)
-    for (group, _article, kind), tags in lists.items():
-        by_group[(group, kind)].append(tags)
+    lists: dict[tuple[Any, Any, str, str], list[UUID]] = defaultdict(list)
+    for group, article_id, locale, kind, tag_id in rows:
+        lists[(group, article_id, tag_locale(locale), kind)].append(tag_id)
+    by_group: dict[tuple[Any, str], list[tuple[str, list[UUID]]]] = defaultdict(list)
+    for (group, _article, locale, kind), tags in lists.items():
+        by_group[(group, kind)].append((locale, tags))
     pairs: Counter[tuple[UUID, UUID]] = Counter()
-    seen: Counter[UUID] = Counter()
+    # A tag's pairings are counted per edition it is paired with: with four editions a
+    # tag has three partners, and each must agree on its own.
+    seen: Counter[tuple[UUID, str]] = Counter()
+    locale_of: dict[UUID, str] = {}
     kind_of: dict[UUID, str] = {}
     for (_group, kind), editions in by_group.items():
-        for i, first in enumerate(editions):
-            for second in editions[i + 1 :]:
-                if len(first) != len(second):
+        for i, (first_locale, first) in enumerate(editions):
+            for second_locale, second in editions[i + 1 :]:
+                if len(first) != len(second) or first_locale == second_locale:
                     continue
                 for x, y in zip(first, second, strict=True):
                     kind_of[x] = kind_of[y] = kind
-                    seen[x] += 1
-                    seen[y] += 1
+                    locale_of.setdefault(x, first_locale)
+                    locale_of.setdefault(y, second_locale)
+                    seen[(x, second_locale)] += 1
+                    seen[(y, first_locale)] += 1
                     if x != y:
                         pairs[(min(x, y, key=str), max(x, y, key=str))] += 1
     agreed = [
         (x, y, n)
         for (x, y), n in pairs.items()
-        if n >= MIN_ALIGNMENT_EVIDENCE and n >= _AGREEMENT * seen[x] and n >= _AGREEMENT * seen[y]
+        if n >= MIN_ALIGNMENT_EVIDENCE
+        and n >= _AGREEMENT * seen[(x, locale_of[y])]
+        and n >= _AGREEMENT * seen[(y, locale_of[x])]
     ]
     return _merge_agreed(store, agreed, kind_of)
 

@@ -50,6 +50,7 @@ import re
 import stat
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -63,10 +64,10 @@ from newscms.importers.conventions import DateEvidence, DateVote, UnsettledDate
 from newscms.services.archive import (
     DEFAULT_ARCHIVE,
     ArchiveOptions,
+    CodedTags,
     TagAlignment,
     add_evidence,
     align_tags,
-    coded_tags,
     place_alignments,
     stored_evidence,
     with_archive_fields,
@@ -758,7 +759,7 @@ def import_files(
     if not dry_run:
         with store.session(actor=IMPORT_ACTOR) as uow:
             add_evidence(uow, archive.site, importer.created_votes)
-        alignments = place_alignments(store, importer.codes)
+        alignments = place_alignments(store, importer.coded.codes)
         if archive.align_tags:
             alignments += align_tags(store)
     with store.session(readonly=True) as uow:
@@ -952,7 +953,7 @@ class _Importer:
         self.deferred: list[SourceFile] = []
         self.votes: list[DateVote] = []
         self.created_votes: list[DateVote] = []
-        self.codes: set[str] = set()
+        self.coded = CodedTags(archive)
         self.url_conflicts: list[LegacyUrlConflict] = []
 
     def run_group(
@@ -1023,7 +1024,7 @@ class _Importer:
         """Write several files in one transaction, their new articles in one batch."""
         results: dict[str, FileResult] = {}
         urls: list[tuple[UUID, str]] = []
-        with self.store.session(actor=IMPORT_ACTOR) as uow:
+        with self._transaction() as uow:
             drafts = [self._coded(uow, d) for _, parsed in files for d in parsed.drafts]
             stored = uow.articles.stored_of(drafts)
             new = [d for d, known in zip(drafts, stored, strict=True) if not known]
@@ -1061,7 +1062,7 @@ class _Importer:
     ) -> tuple[list[ImportItem], int]:
         items: list[ImportItem] = []
         resolved = 0
-        with self.store.session(actor=IMPORT_ACTOR) as uow:
+        with self._transaction() as uow:
             for draft in drafts:
                 try:
                     outcome, article, resolved_here = self._write_one(uow, self._coded(uow, draft))
@@ -1076,11 +1077,20 @@ class _Importer:
         self.url_conflicts.extend(conflicts)
         return items, resolved
 
+    @contextmanager
+    def _transaction(self) -> Iterator[UnitOfWork]:
+        """A unit of work for writes; the coded tags it found are kept once it commits."""
+        try:
+            with self.store.session(actor=IMPORT_ACTOR) as uow:
+                yield uow
+        except BaseException:
+            self.coded.rolled_back()
+            raise
+        self.coded.committed()
+
     def _coded(self, uow: UnitOfWork, draft: ArticleDraft) -> ArticleDraft:
         """The draft with its tags that have a code (places) named by their one tag's id."""
-        coded, codes = coded_tags(uow, draft, self.archive)
-        self.codes.update(codes)
-        return coded
+        return self.coded.of(uow, draft)
 
     def _write_one(self, uow: UnitOfWork, draft: ArticleDraft) -> tuple[Outcome, Article, int]:
         """Create or update the article of one draft; returns relations it resolved too."""

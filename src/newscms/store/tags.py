@@ -165,8 +165,10 @@ class TagRepository(Repository[Work]):
         """Give the tag ``name`` in ``locale``: a rename, or a new translation of the tag.
 
         The previous slug in that locale keeps resolving to this tag. Every article
-        carrying the tag is reindexed and announced (``updated``) in the same
-        transaction: searches find the new name at once.
+        that shows the name (carrying the tag, in that locale or in one where the tag has
+        no name of its own, which may fall back to it) is reindexed and announced
+        (``updated``) in the same transaction: searches find the new name at once.
+        Articles showing their own locale's name are not: nothing they show changed.
 
         Raises:
             NotFoundError: no such tag.
@@ -204,9 +206,24 @@ class TagRepository(Repository[Work]):
             )
             if changed.rowcount == 0:
                 self.conn.execute(insert(tn).values(tag_id=tag.id, locale=loc, **values))
-            _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [tag.id]))
+            _write_path.touch(self.uow, self._showing(tag, new_locales={loc}))
         _tag_resolution.forget_names(self.uow)
         return self.get(tag.id)
+
+    def _showing(self, tag: Tag, *, new_locales: set[str]) -> builtins.list[UUID]:
+        """The articles carrying ``tag`` whose shown name names in ``new_locales`` may change.
+
+        Those are the articles in those locales and in locales the tag has no name in
+        (which fall back); an article shows its own locale's name, when there is one.
+        """
+        at, a = self.t.article_tags, self.t.articles
+        rows = self.conn.execute(
+            select(at.c.article_id, a.c.locale)
+            .join(a, a.c.id == at.c.article_id)
+            .where(at.c.tag_id == tag.id)
+        ).all()
+        own = set(tag.names) - new_locales
+        return [row.article_id for row in rows if tag_locale(row.locale) not in own]
 
     @translated
     def merge(self, source_id: UUID | str, into_id: UUID | str) -> Tag:
@@ -214,7 +231,9 @@ class TagRepository(Repository[Work]):
 
         An article carrying both keeps one, at the better of the two positions; names
         the target lacks are taken from the source. The source tag is then deleted, and
-        every article now carrying the target is reindexed and announced (``updated``).
+        every article whose tag changed is reindexed and announced (``updated``): those
+        that carried the source, and those carrying the target in a locale it had no
+        name in (the source's name may now be theirs).
 
         Raises:
             NotFoundError: either tag does not exist.
@@ -226,6 +245,10 @@ class TagRepository(Repository[Work]):
             raise ValidationError("a tag cannot be merged into itself", field="into_id")
         at, ts, tn, tg = self.t.article_tags, self.t.tag_slugs, self.t.tag_names, self.t.tags
         with self.uow.atomic():
+            changed = [
+                *self.conn.scalars(select(at.c.article_id).where(at.c.tag_id == source.id)),
+                *self._showing(into, new_locales=set()),
+            ]
             both = select(at.c.article_id).where(at.c.tag_id == into.id).scalar_subquery()
             shared = self.conn.execute(
                 select(at.c.article_id, at.c.position).where(
@@ -253,7 +276,7 @@ class TagRepository(Repository[Work]):
                         )
                     )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
-            _write_path.touch(self.uow, _write_path.articles_tagged(self.uow, [into.id]))
+            _write_path.touch(self.uow, changed)
         _tag_resolution.forget_cached(self.uow)
         return self.get(into.id)
 
