@@ -32,6 +32,7 @@ LAYERS: dict[str, tuple[set[str], set[str]]] = {
     "importers": ({"domain", "utils", "errors"}, {"sqlalchemy", "alembic"}),
     "store": ({"domain", "utils", "errors"}, set()),
     "services": ({"store", "importers", "formats", "domain", "utils", "errors"}, set()),
+    "newsletter": ({"store", "formats", "domain", "utils", "errors"}, set()),
     "http": (
         {"store", "formats", "domain", "utils", "errors", "_version"},
         {"fastapi", "starlette", "flask", "django"},
@@ -47,6 +48,7 @@ PACKAGES = [
     "newscms.importers",
     "newscms.store",
     "newscms.services",
+    "newscms.newsletter",
     "newscms.http",
 ]
 

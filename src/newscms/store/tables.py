@@ -51,6 +51,7 @@ NAMING_CONVENTION = {
 LOCALE = 35  # the longest BCP 47 tag newscms accepts is far shorter; 35 is RFC 5646's floor
 SLUG = 200
 KIND = 32
+EMAIL = 254  # RFC 5321's longest forward path, less its angle brackets
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
@@ -76,6 +77,11 @@ class Tables:
     search_documents: Table
     legacy_urls: Table
     date_evidence: Table
+    subscribers: Table
+    newsletter_sends: Table
+    newsletter_suppressions: Table
+    newsletter_shares: Table
+    newsletter_counts: Table
 
     @property
     def version_table(self) -> str:
@@ -361,6 +367,88 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # Newsletter (newscms/newsletter): one row per address, preferences as JSON lists
+    # (editions are locales, tags are tag ids); the mailing query walks (frequency, id).
+    subscribers = Table(
+        f"{p}subscribers",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column("email", Key(EMAIL), nullable=False),
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("frequency", String(16), nullable=False),
+        Column("editions", JSONData, nullable=False),
+        Column("tag_ids", JSONData, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("confirmed_at", UTCDateTime()),
+        Column("unsubscribed_at", UTCDateTime()),
+        Column("suppressed_at", UTCDateTime()),
+        Column("suppressed_reason", String(KIND)),
+        PrimaryKeyConstraint("id"),
+        UniqueConstraint("email"),
+        Index(f"ix_{p}subscribers_mailing", "frequency", "id"),
+        **mysql_options,
+    )
+
+    # The send log: one row per subscriber per digest, claimed (committed) before the
+    # message goes to SMTP and marked sent after, so a crashed run never sends it twice.
+    newsletter_sends = Table(
+        f"{p}newsletter_sends",
+        metadata,
+        Column("digest_key", Key(64), nullable=False),
+        Column(
+            "subscriber_id",
+            Uuid(),
+            ForeignKey(ref("subscribers"), ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("state", String(16), nullable=False),
+        Column("message_id", String(255), nullable=False),
+        Column("claimed_at", UTCDateTime(), nullable=False),
+        Column("sent_at", UTCDateTime()),
+        Column("error", String(500)),
+        PrimaryKeyConstraint("digest_key", "subscriber_id"),
+        Index(f"ix_{p}newsletter_sends_subscriber", "subscriber_id"),
+        **mysql_options,
+    )
+
+    # Addresses never to mail again (hard bounces, complaints), subscribed or not.
+    newsletter_suppressions = Table(
+        f"{p}newsletter_suppressions",
+        metadata,
+        Column("email", Key(EMAIL), nullable=False),
+        Column("reason", String(KIND), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("email"),
+        **mysql_options,
+    )
+
+    # "Send to a friend" for its rate limits: keyed digests of sender and recipient,
+    # never the addresses themselves.
+    newsletter_shares = Table(
+        f"{p}newsletter_shares",
+        metadata,
+        Column("id", EventId, nullable=False, autoincrement=True),
+        Column("sender_key", Key(64), nullable=False),
+        Column("recipient_key", Key(64), nullable=False),
+        Column("article_id", Uuid(), nullable=False),
+        Column("sent_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("id"),
+        Index(f"ix_{p}newsletter_shares_sender", "sender_key", "sent_at"),
+        Index(f"ix_{p}newsletter_shares_recipient", "recipient_key", "sent_at"),
+        **mysql_options,
+    )
+
+    # Aggregate counts that outlive the rows they count (what an erasure leaves).
+    newsletter_counts = Table(
+        f"{p}newsletter_counts",
+        metadata,
+        Column("name", Key(64), nullable=False),
+        Column("value", Integer(), nullable=False),
+        PrimaryKeyConstraint("name"),
+        **mysql_options,
+    )
+
     return Tables(
         prefix=p,
         schema=schema,
@@ -379,4 +467,9 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         search_documents=search_documents,
         legacy_urls=legacy_urls,
         date_evidence=date_evidence,
+        subscribers=subscribers,
+        newsletter_sends=newsletter_sends,
+        newsletter_suppressions=newsletter_suppressions,
+        newsletter_shares=newsletter_shares,
+        newsletter_counts=newsletter_counts,
     )
