@@ -7,11 +7,22 @@ and is a failure when ``CI=true``: CI must prove all three backends.
 
 Server URLs come from ``NEWSCMS_TEST_POSTGRES_URL`` and ``NEWSCMS_TEST_MARIADB_URL``
 (defaults: the local servers described in DEVELOPERS.md).
+
+The store suite also runs on a fourth backend, ``pgbouncer``: the PostgreSQL server
+seen through a PgBouncer in transaction mode that the ``pgbouncer`` fixture starts
+(Debian's ``pgbouncer`` package, run as the ``postgres`` OS user when the tests run
+as root, since PgBouncer refuses root). Without it the tests are skipped, under
+``CI=true`` failed.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.replicas import ReplicaUnavailable, free_port, server_user
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.engine import make_url
@@ -162,14 +174,149 @@ def server_for(servers: dict[str, Server]) -> object:
     return get
 
 
+def missing(reason: str) -> None:
+    """Skip for a component this machine lacks; fail under ``CI=true``, which needs it."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true requires it: .ci/run installs it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def as_postgres_user() -> dict[str, Any]:
+    """``subprocess`` options running a server as ``postgres`` when the tests run as root."""
+    try:
+        return server_user()
+    except ReplicaUnavailable as error:
+        missing(str(error))
+        raise  # pragma: no cover - missing() never returns
+
+
+def owned_tempdir(prefix: str) -> Path:
+    """A fresh directory under the system temp dir that the servers' OS user owns."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    options = as_postgres_user()
+    if options:
+        shutil.chown(directory, options["user"], options["group"])
+    return directory
+
+
+@dataclass
+class PgBouncer:
+    """A PgBouncer in transaction mode in front of the test PostgreSQL server."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen[bytes]
+
+    def url(self, postgres_url: str) -> str:
+        """``postgres_url`` (a database of the test server) reached through PgBouncer.
+
+        ``prepare_threshold=none``: psycopg must not prepare statements on the server
+        behind PgBouncer 1.18 (Debian 12's), which cannot follow them across its pool.
+        """
+        url = make_url(postgres_url).set(port=self.port, host="127.0.0.1")
+        url = url.update_query_dict({"prepare_threshold": "none"})
+        return url.render_as_string(hide_password=False)
+
+    def stop(self) -> None:
+        """Stop the pooler and remove its directory."""
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a stuck pooler
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def start_pgbouncer(postgres_url: str) -> PgBouncer:
+    """Start PgBouncer (transaction pooling) for the server of ``postgres_url``."""
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    if not Path(binary).exists():
+        missing("pgbouncer is not installed (apt-get install pgbouncer)")
+    server = make_url(postgres_url)
+    user = server.username or "postgres"
+    directory = owned_tempdir("newscms-pgbouncer-")
+    port = free_port()
+    (directory / "users.txt").write_text(f'"{user}" ""\n')
+    (directory / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={server.host or '127.0.0.1'} port={server.port or 5432}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {directory / 'users.txt'}\n"
+        "pool_mode = transaction\nmax_client_conn = 500\ndefault_pool_size = 10\n"
+        "ignore_startup_parameters = extra_float_digits,options\n"
+        f"logfile = {directory / 'pgbouncer.log'}\n"
+    )
+    with (directory / "stderr.txt").open("wb") as stderr:
+        process = subprocess.Popen(
+            [binary, str(directory / "pgbouncer.ini")],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            **as_postgres_user(),
+        )
+    bouncer = PgBouncer(port, directory, process)
+    deadline = time.monotonic() + 15
+    while True:
+        if process.poll() is not None:
+            log = "".join(
+                path.read_text(errors="replace")[-2000:]
+                for path in (directory / "stderr.txt", directory / "pgbouncer.log")
+                if path.exists()
+            )
+            shutil.rmtree(directory, ignore_errors=True)
+            pytest.fail(f"pgbouncer exited at start: {log}", pytrace=False)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return bouncer
+        except OSError:
+            if time.monotonic() > deadline:
+                bouncer.stop()
+                pytest.fail("pgbouncer did not listen within 15 s", pytrace=False)
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(server_for) -> Iterator[PgBouncer]:  # type: ignore[no-untyped-def]
+    """A PgBouncer in transaction mode in front of the test PostgreSQL server."""
+    bouncer = start_pgbouncer(server_for("postgresql").admin_url)
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_engine_for(request: pytest.FixtureRequest) -> Iterator[Callable[[str], Engine]]:
+    """Return a function giving one migrated database per backend (``pgbouncer`` too).
+
+    ``pgbouncer`` is the PostgreSQL server through PgBouncer; the pooler starts only
+    when a test asks for that backend.
+    """
+    engines: dict[str, Engine] = {}
+
+    def get(backend: str) -> Engine:
+        if backend not in engines:
+            server_for = request.getfixturevalue("server_for")
+            if backend == "pgbouncer":
+                bouncer: PgBouncer = request.getfixturevalue("pgbouncer")
+                url = bouncer.url(server_for("postgresql").create_database())
+            else:
+                url = server_for(backend).create_database()
+            engine = create_engine(url)
+            Store(engine, check_schema=False).migrate()
+            engines[backend] = engine
+        return engines[backend]
+
+    yield get
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def migrated_engine(request: pytest.FixtureRequest, server_for) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+def migrated_engine(
+    request: pytest.FixtureRequest, migrated_engine_for: Callable[[str], Engine]
+) -> Engine:
     """One migrated database per backend for the whole session (cleaned per test)."""
-    server = server_for(request.param)
-    engine = create_engine(server.create_database())
-    Store(engine, check_schema=False).migrate()
-    yield engine
-    engine.dispose()
+    return migrated_engine_for(request.param)
 
 
 @dataclass

@@ -1,13 +1,26 @@
-"""Fixtures of the store tests: a statement counter (snapshots and resets are in tests/)."""
+"""Fixtures of the store tests: a fourth backend and a statement counter.
+
+The whole store suite also runs through PgBouncer in transaction mode (``pgbouncer``):
+the PostgreSQL server behind the pooler that tests/conftest.py starts, which proves
+newscms keeps no state in a database session. Snapshots and resets are in tests/.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
+
+
+@pytest.fixture(scope="session", params=("sqlite", "postgresql", "mariadb", "pgbouncer"))
+def migrated_engine(
+    request: pytest.FixtureRequest, migrated_engine_for: Callable[[str], Engine]
+) -> Engine:
+    """One migrated database per backend, PgBouncer included, for the whole session."""
+    return migrated_engine_for(request.param)
 
 
 @dataclass

@@ -13,6 +13,12 @@ the transaction commits first, and a commit that fails becomes the error respons
 instead of a success already on its way. ``news.reader`` keeps the default scope, so a
 streamed body (feeds, sitemaps) can go on reading in it until the last chunk is sent
 or the client goes away; then it ends.
+
+With a store that has replicas, both read the request's consistency token (the
+``NewsCMS-After`` header, else the ``newscms_after`` cookie; ``newscms.store.replicas``)
+so they see what it names, and a write of the ready routers answers with the cookie of
+its own token once committed. In your own routes, ``news.unit`` commits after your
+function returns: read ``news.token(request)`` in a later dependency or middleware.
 """
 
 import inspect
@@ -31,6 +37,7 @@ from newscms.http import (
     validation_problem,
 )
 from newscms.store import Store, UnitOfWork
+from newscms.store.replicas import consistency_cookie, request_token
 
 try:
     from fastapi import APIRouter, Depends, FastAPI, Request
@@ -48,6 +55,8 @@ if "scope" not in inspect.signature(Depends).parameters:  # pragma: no cover - p
 __all__ = ["NewsCMS", "to_http_request", "to_response"]
 
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie"})
+_TOKEN = "newscms_token"
+_RESPONSE = "newscms_response"
 
 
 class NewsCMS:
@@ -81,14 +90,23 @@ class NewsCMS:
         )
         self.write_api = WriteAPI(site=site)
 
-        def reader() -> Iterator[UnitOfWork]:
+        def reader(request: Request) -> Iterator[UnitOfWork]:
             """A read-only unit of work, ended after the response (streamed bodies too)."""
-            with store.session(readonly=True) as uow:
+            after = request_token(request.headers, request.cookies)
+            with store.session(readonly=True, after=after) as uow:
                 yield uow
 
-        def write_unit() -> Iterator[UnitOfWork]:
-            with store.session() as uow:
+        def write_unit(request: Request) -> Iterator[UnitOfWork]:
+            after = request_token(request.headers, request.cookies)
+            with store.session(after=after) as uow:
                 yield uow
+            # Read here, in the thread that committed: the token is per thread.
+            token = store.consistency_token
+            setattr(request.state, _TOKEN, token)
+            response = getattr(request.state, _RESPONSE, None)
+            if token is not None and isinstance(response, Response):
+                cookie = consistency_cookie(token, store.replica_policy)
+                response.headers.append("set-cookie", cookie)
 
         async def unit(
             uow: Annotated[UnitOfWork, Depends(write_unit, scope="function")],
@@ -96,8 +114,14 @@ class NewsCMS:
             """A read-write unit of work, committed before the response is sent."""
             return uow
 
-        self.reader: Callable[[], Iterator[UnitOfWork]] = reader
+        self.reader: Callable[..., Iterator[UnitOfWork]] = reader
         self.unit: Callable[..., Awaitable[UnitOfWork]] = unit
+
+    @staticmethod
+    def token(request: Request) -> str | None:
+        """The consistency token of the write ``news.unit`` committed for ``request``."""
+        token: str | None = getattr(request.state, _TOKEN, None)
+        return token
 
     def install(self, app: FastAPI) -> None:
         """Answer ``NewsCMSError`` and request validation errors as problem+json (RFC 9457)."""
@@ -151,7 +175,10 @@ class NewsCMS:
             body = await request.body() if reads_body else b""
             message = to_http_request(request, body=body)
             answer = await run_in_threadpool(handler, uow, message, **request.path_params)
-            return to_response(answer)
+            response = to_response(answer)
+            if route.writes:  # the unit commits after this returns, and sets the cookie
+                setattr(request.state, _RESPONSE, response)
+            return response
 
         endpoint.__name__ = route.name
         return endpoint

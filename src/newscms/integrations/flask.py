@@ -5,7 +5,10 @@ config) gives every request one unit of work, opened on first use by ``news.uow(
 read-only for ``GET``/``HEAD``/``OPTIONS``, read-write otherwise. A read-write unit is
 committed before the response leaves the app when the status is below 400, and rolled
 back otherwise (an error handler's answer, an exception); a failed commit replaces the
-response by its problem. ``read_blueprint()`` / ``write_blueprint()`` register the
+response by its problem. With a store that has replicas, a committed write sets the
+consistency cookie and every later unit reads what the request's token (the
+``NewsCMS-After`` header, else that cookie) names (``newscms.store.replicas``).
+``read_blueprint()`` / ``write_blueprint()`` register the
 neutral route tables of ``newscms.http``.
 """
 
@@ -29,6 +32,7 @@ from newscms.http import (
     release_after,
 )
 from newscms.store import DEFAULT_DATABASE_URL, Store
+from newscms.store.replicas import consistency_cookie, request_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -54,6 +58,7 @@ class _Unit:
 
     uow: UnitOfWork
     context: ExitStack = field(default_factory=ExitStack)
+    writes: bool = False
 
 
 class NewsCMS:
@@ -100,8 +105,9 @@ class NewsCMS:
         if unit is None:
             context = ExitStack()
             readonly = request.method in _READ_METHODS
-            uow = context.enter_context(self.store.session(readonly=readonly))
-            unit = _Unit(uow, context)
+            after = request_token(request.headers, request.cookies)
+            uow = context.enter_context(self.store.session(readonly=readonly, after=after))
+            unit = _Unit(uow, context, writes=not readonly)
             setattr(g, _UNIT, unit)
         return unit.uow
 
@@ -192,6 +198,10 @@ def _finish(response: Response) -> Response:
         unit.context.close()
     except NewsCMSError as error:  # the commit failed: say so instead of the success
         return _flask_response(problem_response(error))
+    store: Store = current_app.extensions[_EXTENSION]
+    token = store.consistency_token if unit.writes else None
+    if token is not None:
+        response.headers.add("Set-Cookie", consistency_cookie(token, store.replica_policy))
     return response
 
 

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from newscms.store._settings import StoreSettings
     from newscms.store.events import DrainResult, EventBus
     from newscms.store.migrations import SchemaStatus
+    from newscms.store.replicas import ReplicaPolicy
     from newscms.store.search.repository import Progress
     from newscms.store.store import HostUnitOfWork
     from newscms.store.tables import Tables
@@ -143,6 +144,18 @@ class AsyncUnitOfWork:
             return await greenlet_spawn(functools.partial(function, *args, **kwargs))
 
 
+def _async_replica(replica: object) -> AsyncEngine:
+    """A replica's async engine (a URL made into one), refusing anything else."""
+    if isinstance(replica, AsyncEngine):
+        return prepare_async_engine(replica)
+    if isinstance(replica, str):
+        return create_async_engine(replica)
+    raise ValidationError(
+        f"expected an AsyncEngine or a database URL, got {type(replica).__name__}",
+        field="replicas",
+    )
+
+
 class _BridgedStore(Store):
     """The sync ``Store`` the async face runs, always inside the greenlet bridge."""
 
@@ -178,6 +191,8 @@ class AsyncStore:
         cursor_secret: bytes | str | None = None,
         check_schema: bool = True,
         outbox: bool = True,
+        replicas: Sequence[AsyncEngine | str] = (),
+        replica_policy: ReplicaPolicy | None = None,
     ) -> None:
         if isinstance(bind, AsyncEngine):
             engine = prepare_async_engine(bind)
@@ -190,6 +205,9 @@ class AsyncStore:
                 field="bind",
             )
         self.engine = engine
+        if isinstance(replicas, str) or not isinstance(replicas, list | tuple):
+            raise ValidationError("expected a list of replica engines or URLs", field="replicas")
+        self.replicas: tuple[AsyncEngine, ...] = tuple(map(_async_replica, replicas))
         self._store = _BridgedStore(
             engine.sync_engine,
             prefix=prefix,
@@ -201,7 +219,14 @@ class AsyncStore:
             cursor_secret=cursor_secret,
             check_schema=check_schema,
             outbox=outbox,
+            replicas=[replica.sync_engine for replica in self.replicas],
+            replica_policy=replica_policy,
         )
+
+    @property
+    def consistency_token(self) -> str | None:
+        """The token of the last write unit of work committed in this task (see ``Store``)."""
+        return self._store.consistency_token
 
     @property
     def settings(self) -> StoreSettings:
@@ -240,14 +265,15 @@ class AsyncStore:
 
     @asynccontextmanager
     async def session(
-        self, *, readonly: bool = False, actor: str | None = None
+        self, *, readonly: bool = False, actor: str | None = None, after: str | None = None
     ) -> AsyncIterator[AsyncUnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
-        As ``Store.session``; a task cancelled inside the block rolls back and gives
-        its connection back to the pool. Event handlers run after the commit.
+        As ``Store.session`` (replicas and ``after`` too); a task cancelled inside the
+        block rolls back and gives its connection back to the pool. Event handlers run
+        after the commit.
         """
-        opened = self._store.session(readonly=readonly, actor=actor)
+        opened = self._store.session(readonly=readonly, actor=actor, after=after)
         unit = await greenlet_spawn(opened.__enter__)
         try:
             yield AsyncUnitOfWork(unit)
@@ -346,8 +372,10 @@ class AsyncStore:
         return await greenlet_spawn(self._store.resolve_legacy, url)
 
     async def dispose(self) -> None:
-        """Close every pooled connection (the engine stays usable)."""
+        """Close every pooled connection, the replicas' too (the engines stay usable)."""
         await self.engine.dispose()
+        for replica in self.replicas:
+            await replica.dispose()
 
 
 class HostUnit:

@@ -3,7 +3,13 @@
 SQLite needs the most care: Python's ``sqlite3`` driver starts transactions late and
 breaks SAVEPOINT, so newscms takes over ``BEGIN`` itself (the recipe from SQLAlchemy's
 SQLite documentation), turns on foreign keys (cascades depend on them), WAL and a busy
-timeout. MySQL/MariaDB connections use ``utf8mb4`` so every script round-trips. The
+timeout. MySQL/MariaDB connections use ``utf8mb4`` so every script round-trips.
+PostgreSQL behind PgBouncer's transaction pooling (``transaction_pooling=True``, or
+``?prepare_threshold=none`` in the URL) gets psycopg 3 without server-side prepared
+statements: PgBouncer before 1.21 hands each transaction to any server connection,
+where a statement prepared on another does not exist. Nothing else newscms does keeps
+state in a database session (its advisory locks are transaction-scoped, it sends no
+session ``SET``), so that is the whole of the support. The
 async face (``create_async_engine``) gets the same preparation: it is installed on the
 async engine's ``sync_engine``, which is what the repositories run on.
 """
@@ -44,17 +50,22 @@ _BLOCKING_DRIVERS = {"pysqlite", "psycopg2", "pg8000", "pymysql", "mysqldb", "my
 E = TypeVar("E")
 
 
-def create_engine(url: str | URL, **options: Any) -> Engine:
+def create_engine(url: str | URL, *, transaction_pooling: bool = False, **options: Any) -> Engine:
     """Create an engine for ``url`` with the settings newscms relies on.
 
     Plain ``postgresql://`` and ``mysql://``/``mariadb://`` URLs get the drivers newscms
-    ships extras for (psycopg 3, PyMySQL).
+    ships extras for (psycopg 3, PyMySQL). ``transaction_pooling=True`` says the URL
+    points at PgBouncer in transaction mode (PostgreSQL only): psycopg then prepares no
+    statements on the server (``prepare_threshold=None``), which such a pooler needs.
 
     Raises:
-        ValidationError: the URL cannot be parsed.
+        ValidationError: the URL cannot be parsed, or ``transaction_pooling`` is asked
+            of another database than PostgreSQL.
         MissingDependencyError: the database driver's extra is not installed.
     """
     parsed = _database_url(url, asyncio=False, options=options)
+    if transaction_pooling:
+        parsed = _without_prepared_statements(parsed)
     return prepare_engine(_build(sa_create_engine, parsed, options))
 
 
@@ -97,7 +108,34 @@ def _database_url(url: str | URL, *, asyncio: bool, options: dict[str, Any]) -> 
         options.setdefault("pool_recycle", 3600)
     if family != "sqlite":
         options.setdefault("pool_pre_ping", True)
+    if family == "postgresql" and "prepare_threshold" in parsed.query:
+        _prepare_threshold(parsed.query["prepare_threshold"])  # refused now, not at connect
     return parsed
+
+
+def _without_prepared_statements(parsed: URL) -> URL:
+    """``parsed`` asking psycopg for no server-side prepared statements (PgBouncer).
+
+    The setting stays in the URL, so an engine's ``url`` handed on (to the CLI, to a
+    worker) keeps it.
+    """
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise ValidationError(
+            "transaction pooling (PgBouncer) is supported on PostgreSQL only", field="url"
+        )
+    return parsed.update_query_dict({"prepare_threshold": "none"})
+
+
+def _prepare_threshold(value: object) -> int | None:
+    """The ``prepare_threshold`` psycopg wants, from its URL spelling (``none``, a number)."""
+    text = str(value[-1] if isinstance(value, tuple) else value).strip().lower()
+    if text in ("none", ""):
+        return None
+    if text.isdigit():
+        return int(text)
+    raise ValidationError(
+        "prepare_threshold must be a number or 'none' (behind PgBouncer)", field="url"
+    )
 
 
 def _build(factory: Callable[..., E], parsed: URL, options: dict[str, Any]) -> E:
@@ -146,12 +184,30 @@ def _repair_aiomysql() -> None:
 def prepare_engine(engine: Engine) -> Engine:
     """Install newscms's per-connection settings on ``engine`` (idempotent).
 
-    Only SQLite needs any; a host app that hands its own SQLite engine to ``Store``
-    gets them too, which is what makes savepoints and cascades work there.
+    SQLite needs the most; a host app that hands its own SQLite engine to ``Store``
+    gets them too, which is what makes savepoints and cascades work there. psycopg
+    gets ``prepare_threshold`` from the URL as the value it expects.
     """
-    if engine.dialect.name != "sqlite" or getattr(engine, _PREPARED, False):
+    if getattr(engine, _PREPARED, False):
         return engine
-    setattr(engine, _PREPARED, True)
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        setattr(engine, _PREPARED, True)
+        _prepare_psycopg(engine)
+    elif engine.dialect.name == "sqlite":
+        setattr(engine, _PREPARED, True)
+        _prepare_sqlite(engine)
+    return engine
+
+
+def _prepare_psycopg(engine: Engine) -> None:
+    @event.listens_for(engine, "do_connect")
+    def _on_do_connect(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        # SQLAlchemy passes URL query values as strings; psycopg wants None or an int.
+        if "prepare_threshold" in params:
+            params["prepare_threshold"] = _prepare_threshold(params["prepare_threshold"])
+
+
+def _prepare_sqlite(engine: Engine) -> None:
     in_memory = engine.url.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -174,5 +230,3 @@ def prepare_engine(engine: Engine) -> Engine:
         # busy timeout instead of failing when a read lock cannot be upgraded.
         mode = connection.get_execution_options().get("newscms_sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
-
-    return engine

@@ -5,6 +5,10 @@ and schema) and the callables injected into it (clock, slugifier). Work happens 
 unit of work: ``with store.session() as uow:`` is one transaction of newscms's own, and
 ``store.using(session)`` joins a host application's SQLAlchemy ``Session`` so the host's
 transaction covers its tables and newscms's together.
+
+With ``replicas``, read-only units of work run on PostgreSQL streaming replicas and
+the rest on the primary, with read-your-writes through consistency tokens
+(``newscms.store.replicas``; the guarantees are stated in docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -13,18 +17,20 @@ import random
 import threading
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from sqlalchemy import Connection, Engine, event, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from newscms.errors import RetryableError, SchemaError, ValidationError
+from newscms.errors import RetryableError, SchemaError, UnavailableError, ValidationError
 from newscms.store import migrations
 from newscms.store._base import as_flag
 from newscms.store._cursor import CursorCodec
 from newscms.store._errors import is_retryable, translate_errors
+from newscms.store._replicas import ReplicaSet, commit_position
 from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
 from newscms.store.engine import create_engine, prepare_engine
 from newscms.store.events import (
@@ -35,6 +41,7 @@ from newscms.store.events import (
     drain_lock,
     prune_events,
 )
+from newscms.store.replicas import ReplicaPolicy, lsn_value
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
 from newscms.utils.locales import LocaleFallback
@@ -44,7 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
     from types import TracebackType
 
-    from sqlalchemy import MetaData
+    from sqlalchemy import MetaData, RootTransaction
 
     from newscms.domain.article import Article
     from newscms.domain.workflow import EventKind
@@ -84,6 +91,10 @@ class Store:
         check_schema: refuse to work (with the command to run) while the schema is behind.
         outbox: also write every event to the durable outbox table (``drain_events``);
             turn off only when nothing drains it.
+        replicas: PostgreSQL streaming replicas of ``bind`` (engines or URLs): read-only
+            units of work run on them, with read-your-writes (see ``session``).
+        replica_policy: how far a replica may lag, how long a read waits for one to
+            replay its token, when a failed replica is tried again.
     """
 
     def __init__(
@@ -99,6 +110,8 @@ class Store:
         cursor_secret: bytes | str | None = None,
         check_schema: bool = True,
         outbox: bool = True,
+        replicas: Sequence[Engine | str] = (),
+        replica_policy: ReplicaPolicy | None = None,
     ) -> None:
         if not isinstance(bind, Engine | str):
             hint = (
@@ -111,6 +124,12 @@ class Store:
                 field="bind",
             )
         self.engine = prepare_engine(bind) if isinstance(bind, Engine) else create_engine(bind)
+        self._replicas = ReplicaSet(
+            _replica_engines(self.engine, replicas), _policy(replica_policy), sleep=self._pause
+        )
+        # Per thread and per asyncio task: the WAL position of the last write unit of
+        # work committed there (a store is shared by every thread of a web server).
+        self._token: ContextVar[str | None] = ContextVar("newscms_consistency", default=None)
         self.settings = StoreSettings(
             tables=build_tables(prefix, schema),
             clock=clock,
@@ -133,6 +152,27 @@ class Store:
     def tables(self) -> Tables:
         """The newscms tables of this store (for joins from a host's own queries)."""
         return self.settings.tables
+
+    @property
+    def replicas(self) -> tuple[Engine, ...]:
+        """The engines of the read replicas, in the order given (empty without any)."""
+        return self._replicas.engines
+
+    @property
+    def replica_policy(self) -> ReplicaPolicy:
+        """The lag bound, wait and retry interval the replica routing follows."""
+        return self._replicas.policy
+
+    @property
+    def consistency_token(self) -> str | None:
+        """The token of the last write unit of work committed in this thread or task.
+
+        A WAL position in PostgreSQL's text form (``"0/16B3748"``), or ``None`` when
+        nothing was written here yet or the store has no replicas. A read presenting it
+        (``store.session(readonly=True, after=token)``, here or in another process; the
+        web adapters' cookie) sees this write and everything committed before it.
+        """
+        return self._token.get()
 
     @property
     def metadata(self) -> MetaData:
@@ -189,26 +229,64 @@ class Store:
     # -- units of work ------------------------------------------------------------
 
     @contextmanager
-    def session(self, *, readonly: bool = False, actor: str | None = None) -> Iterator[UnitOfWork]:
+    def session(
+        self, *, readonly: bool = False, actor: str | None = None, after: str | None = None
+    ) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
-        ``readonly`` lets SQLite readers run beside a writer instead of queueing;
-        ``actor`` (a user name) is recorded on every revision saved in it. Event
-        handlers run after the commit, never after a rollback.
+        ``readonly`` lets SQLite readers run beside a writer instead of queueing, and
+        sends the unit to a replica when the store has some: with ``after`` (a
+        consistency token), one that has replayed it, else the primary after at most
+        ``replica_policy.wait``. A read-write unit runs on the primary and, when it
+        commits, sets ``consistency_token``. ``actor`` (a user name) is recorded on every
+        revision saved in it. Event handlers run after the commit, never after a rollback.
+
+        Raises:
+            UnavailableError: the primary cannot be reached and the unit needs it (a
+                write, or a read whose token no replica has replayed).
+            ValidationError: ``after`` is not a consistency token.
         """
         actor = _actor(actor)
-        with translate_errors(), self.engine.connect() as plain:
-            connection = plain.execution_options(
-                **_transaction_options(plain.dialect.name, write=not readonly)
-            )
-            with connection.begin():
-                self._ensure_ready(connection)
-                uow = UnitOfWork(self.settings, connection, self.cursors, actor=actor)
-                yield uow
-                if uow.failure is not None:
-                    # The block caught the conflict and went on: still nothing commits.
-                    raise uow.failure
+        position = lsn_value(after) if after is not None else None
+        with translate_errors():
+            plain, transaction = self._begin(readonly=readonly, after=position)
+            try:
+                with plain:
+                    with transaction:
+                        self._ensure_ready(plain)
+                        uow = UnitOfWork(self.settings, plain, self.cursors, actor=actor)
+                        yield uow
+                        if uow.failure is not None:
+                            # The block caught the conflict and went on: nothing commits.
+                            raise uow.failure
+                    if not readonly and self._replicas:
+                        self._token.set(commit_position(plain))
+            except DBAPIError as error:
+                if error.connection_invalidated and plain.engine is not self.engine:
+                    self._replicas.failed(plain.engine)  # the replica went away mid-read
+                raise
         self.event_bus.dispatch(uow.events)
+
+    def _begin(self, *, readonly: bool, after: int | None) -> tuple[Connection, RootTransaction]:
+        """A begun transaction where this unit of work belongs: a replica, or the primary."""
+        options = _transaction_options(self.engine.dialect.name, write=not readonly)
+        if readonly and self._replicas:
+            opened = self._replicas.begin(options, after)
+            if opened is not None:
+                return opened
+        try:
+            plain = self.engine.connect()
+        except DBAPIError as error:
+            if not isinstance(error, OperationalError) or self.engine.dialect.name == "sqlite":
+                raise  # SQLite's are about a file, not a server to wait for
+            raise UnavailableError(
+                "the primary database cannot be reached "
+                f"({str(error.orig or error).strip().splitlines()[0]}); nothing can be "
+                "written until it is back"
+                + (", reads go on on the replicas" if self._replicas else "")
+            ) from error
+        connection = plain.execution_options(**options)
+        return connection, connection.begin()
 
     def run(
         self,
@@ -359,8 +437,10 @@ class Store:
             return uow.legacy_urls.article(url, public=True)
 
     def dispose(self) -> None:
-        """Close every pooled connection (the engine stays usable)."""
+        """Close every pooled connection, the replicas' too (the engines stay usable)."""
         self.engine.dispose()
+        for replica in self._replicas.engines:
+            replica.dispose()
 
 
 class HostUnitOfWork(UnitOfWork):
@@ -444,6 +524,37 @@ def _begun_too_early() -> ValidationError:
         "store.using(session, write=True) first, or use a new Session",
         field="write",
     )
+
+
+def _replica_engines(primary: Engine, replicas: object) -> list[Engine]:
+    """The replicas' engines (URLs made into engines), refusing what cannot be one."""
+    if isinstance(replicas, str | Engine) or not isinstance(replicas, list | tuple):
+        raise ValidationError("expected a list of replica engines or URLs", field="replicas")
+    engines = []
+    for replica in replicas:
+        if not isinstance(replica, Engine | str):
+            raise ValidationError(
+                f"expected an Engine or a database URL, got {type(replica).__name__}",
+                field="replicas",
+            )
+        engine = prepare_engine(replica) if isinstance(replica, Engine) else create_engine(replica)
+        if engine.dialect.name != "postgresql" or primary.dialect.name != "postgresql":
+            raise ValidationError(
+                "read replicas are PostgreSQL streaming replicas of a PostgreSQL primary",
+                field="replicas",
+            )
+        engines.append(engine)
+    return engines
+
+
+def _policy(policy: object) -> ReplicaPolicy:
+    if policy is None:
+        return ReplicaPolicy()
+    if not isinstance(policy, ReplicaPolicy):
+        raise ValidationError(
+            f"expected a ReplicaPolicy, got {type(policy).__name__}", field="replica_policy"
+        )
+    return policy
 
 
 _ACTOR_MAX = 200

@@ -2,7 +2,9 @@
 
 ``read_patterns()`` turns every ``ReadAPI`` route into a ``path()`` (``{slug}`` becomes
 ``<str:slug>``, the route's name the URL name); each request gets a read-only unit of
-work, kept open while a streamed body (feeds, sitemaps) is still being sent.
+work, kept open while a streamed body (feeds, sitemaps) is still being sent. A request
+presenting a consistency token (header or cookie, ``newscms.store.replicas``) reads what
+it names; a committed write answers with the cookie of its own token.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from newscms.http import (
     release_after,
 )
 from newscms.integrations.django._store import get_store
+from newscms.store.replicas import consistency_cookie, request_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -89,13 +92,17 @@ def route_view(route: Route) -> Callable[..., Any]:
     def view(request: Any, **params: str) -> Any:
         neutral = _neutral_request(request)
         work = ExitStack()
+        token: str | None = None
         try:
-            uow = work.enter_context(get_store().session(readonly=not route.writes))
+            store = get_store()
+            after = request_token(request.headers, request.COOKIES)
+            uow = work.enter_context(store.session(readonly=not route.writes, after=after))
             answer = route.handler(uow, neutral, **params)
             if answer.status >= 400:  # refused (a 404, a 412): nothing of it may commit
                 work.__exit__(_Refused, _Refused(), None)
             elif route.writes:
                 work.close()  # committed before the response exists
+                token = store.consistency_token
             # A bytes body ends the unit now; a streamed one when it is sent or closed.
             answer = release_after(answer, work.close)
         except NewsCMSError as error:
@@ -104,7 +111,10 @@ def route_view(route: Route) -> Callable[..., Any]:
         except BaseException as error:
             work.__exit__(type(error), error, error.__traceback__)
             raise
-        return django_response(answer)
+        response = django_response(answer)
+        if token is not None:  # later reads of this client see what it just wrote
+            response["Set-Cookie"] = consistency_cookie(token, store.replica_policy)
+        return response
 
     view.__name__ = f"newscms_{route.name}"
     guarded: Callable[..., Any] = require_http_methods(methods)(view)
