@@ -9,7 +9,8 @@ The tree::
     │   ├── DateParseError           a date string no rule understands
     │   │   └── AmbiguousDateError   day-first or month-first cannot be decided
     │   ├── InvalidCursorError       a pagination cursor that is forged or stale
-    │   └── QueryError               a search query that cannot be run
+    │   ├── QueryError               a search query that cannot be run
+    │   └── InvalidAddressError      an e-mail address that cannot receive mail
     ├── NotFoundError                the thing asked for does not exist
     ├── ConflictError                a write based on a stale version
     │   └── RetryableError           a concurrent transaction won; run the unit of work again
@@ -18,8 +19,12 @@ The tree::
     │   └── RelationError            a relation that cannot exist (self-link, …)
     ├── WorkflowError                an editorial transition that is not allowed
     ├── PreviewTokenError            a preview token that is tampered, expired or foreign
+    ├── SubscriptionTokenError       a newsletter link that is tampered, expired or spent
+    ├── RateLimitedError             too many messages from one sender or to one address
+    ├── DeliveryError                the SMTP server refused or could not be reached
     ├── ImportFailure                a source document the importers cannot read
     ├── StoreError                   the database refused or is unreachable
+    │   ├── UnavailableError         the primary cannot be reached: no writes for now
     │   ├── SchemaError              the schema is missing or older than this newscms
     │   └── MigrationError           a migration could not run
     └── MissingDependencyError       an optional extra is not installed
@@ -41,9 +46,11 @@ __all__ = [
     "AmbiguousDateError",
     "ConflictError",
     "DateParseError",
+    "DeliveryError",
     "DuplicateError",
     "ImportFailure",
     "IntegrityError",
+    "InvalidAddressError",
     "InvalidCursorError",
     "LocaleError",
     "MigrationError",
@@ -53,10 +60,13 @@ __all__ = [
     "NotFoundError",
     "PreviewTokenError",
     "QueryError",
+    "RateLimitedError",
     "RelationError",
     "RetryableError",
     "SchemaError",
     "StoreError",
+    "SubscriptionTokenError",
+    "UnavailableError",
     "ValidationError",
     "WorkflowError",
 ]
@@ -142,6 +152,10 @@ class QueryError(ValidationError):
     """A search query cannot be run as typed; the message says what to change."""
 
 
+class InvalidAddressError(ValidationError):
+    """An e-mail address is malformed, too long, or has a domain that cannot exist."""
+
+
 class NotFoundError(NewsCMSError, LookupError):
     """The article, tag, relation or revision asked for does not exist."""
 
@@ -209,6 +223,29 @@ class PreviewTokenError(NewsCMSError):
     """A preview token is malformed, tampered with, expired or for another article."""
 
 
+class SubscriptionTokenError(NewsCMSError):
+    """A newsletter link (confirm, preferences, unsubscribe) is altered, expired or spent.
+
+    Nothing was changed; the reader can ask for a new link by subscribing again.
+    """
+
+
+class RateLimitedError(NewsCMSError):
+    """Too many messages from one sender or to one recipient; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class DeliveryError(NewsCMSError):
+    """The SMTP server refused a message or could not be reached; ``code`` is its reply."""
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        self.code = code
+        super().__init__(message)
+
+
 class ImportFailure(NewsCMSError):
     """A source document could not be imported; ``source`` and ``line`` say where."""
 
@@ -221,6 +258,14 @@ class ImportFailure(NewsCMSError):
 
 class StoreError(NewsCMSError):
     """The database refused an operation or could not be reached."""
+
+
+class UnavailableError(StoreError):
+    """The primary database cannot be reached, so nothing can be written for now.
+
+    Reads of a store with replicas go on being served by them meanwhile; retry the
+    write once the primary is back.
+    """
 
 
 class SchemaError(StoreError):

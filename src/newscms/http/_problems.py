@@ -17,9 +17,11 @@ from newscms.errors import (
     AmbiguousDateError,
     ConflictError,
     DateParseError,
+    DeliveryError,
     DuplicateError,
     ImportFailure,
     IntegrityError,
+    InvalidAddressError,
     InvalidCursorError,
     LocaleError,
     MigrationError,
@@ -29,10 +31,13 @@ from newscms.errors import (
     NotFoundError,
     PreviewTokenError,
     QueryError,
+    RateLimitedError,
     RelationError,
     RetryableError,
     SchemaError,
     StoreError,
+    SubscriptionTokenError,
+    UnavailableError,
     ValidationError,
     WorkflowError,
 )
@@ -87,9 +92,14 @@ PROBLEMS: dict[type[BaseException], Problem] = {
     RelationError: Problem(422, "Invalid relation"),
     WorkflowError: Problem(409, "Transition not allowed"),
     PreviewTokenError: Problem(403, "Invalid preview token"),
+    InvalidAddressError: Problem(422, "Invalid e-mail address"),
+    SubscriptionTokenError: Problem(403, "Invalid or expired newsletter link"),
+    RateLimitedError: Problem(429, "Too many messages"),
+    DeliveryError: Problem(503, "Mail delivery unavailable", public=False),
     ImportFailure: Problem(422, "Unreadable source document"),
     StoreError: Problem(503, "Storage unavailable", public=False),
     SchemaError: Problem(503, "Storage not ready", public=False),
+    UnavailableError: Problem(503, "Storage unavailable", public=False),
     MigrationError: Problem(503, "Storage not ready", public=False),
     MissingDependencyError: Problem(500, "Internal server error", public=False),
 }
@@ -119,7 +129,8 @@ def problem_response(error: BaseException, *, in_path: bool = False) -> HttpResp
     The body is ``{"type", "title", "status", "detail", "errors": [{"field",
     "message"}]}``, plus the versions and changed fields of a ``ConflictError``
     (``current_version``, ``expected_version``, ``changed_fields``) and the ``kind`` of
-    what a ``NotFoundError`` did not find. A ``RetryableError`` adds ``Retry-After: 1``.
+    what a ``NotFoundError`` did not find. A ``RetryableError`` adds ``Retry-After: 1``,
+    a ``RateLimitedError`` ``Retry-After`` with its own wait.
 
     Args:
         error: What the request raised; anything that is not a ``NewsCMSError`` is a
@@ -151,7 +162,11 @@ def problem_response(error: BaseException, *, in_path: bool = False) -> HttpResp
     elif isinstance(error, NotFoundError):
         extra = {"kind": error.kind}
     kind = _type_of(error, problem)
-    headers = (("Retry-After", "1"),) if isinstance(error, RetryableError) else ()
+    headers: tuple[tuple[str, str], ...] = ()
+    if isinstance(error, RetryableError):
+        headers = (("Retry-After", "1"),)
+    elif isinstance(error, RateLimitedError):
+        headers = (("Retry-After", str(max(1, error.retry_after))),)
     return _problem(
         problem.status, problem.title, detail,
         problems=problems, kind=kind, extra=extra, headers=headers,
