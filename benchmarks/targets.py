@@ -85,6 +85,12 @@ TARGETS: tuple[Target, ...] = (
         at_least=500.0,
         ratio_at_least=0.7,
     ),
+    Target(
+        "archive.import",
+        "≥ 1,000 pages/s on SQLite into 100,000 articles (#12)",
+        "#12 (10,000 pages into an archive of 100,000 articles)",
+        at_least=1000.0,
+    ),
     Target("sitemap", "≥ 50,000 URLs/s (#4, 1M)", "#4 (at 1,000,000 articles)", at_least=50_000.0),
     Target("sitemap.rss", "≤ 150 MB (#4, 1M)", "#4 (at 1,000,000 articles)", at_most=150.0),
 )
