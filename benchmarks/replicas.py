@@ -210,7 +210,7 @@ class StreamingReplica:
         """Replay WAL again (``pg_wal_replay_resume``)."""
         self.execute("SELECT pg_wal_replay_resume()")
 
-    def catch_up(self, timeout: float = 30) -> None:
+    def catch_up(self, timeout: float = 180) -> None:
         """Wait until the replica has replayed everything the primary has written so far."""
         engine = create_engine(self.primary_url)
         try:
