@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from newscms.store import create_engine
 
@@ -121,6 +122,7 @@ class StreamingReplica:
         if options:
             shutil.chown(directory, options["user"], options["group"])
         replica = cls(primary_url, directory, free_port())
+        _drop_stale_slots(primary_url)
         try:
             url = make_url(primary_url)
             _run(
@@ -130,6 +132,11 @@ class StreamingReplica:
                 f"--username={url.username or 'postgres'}",
                 f"--pgdata={replica.data}",
                 "--wal-method=stream",
+                # A slot keeps the WAL the standby has not received yet: while it is
+                # stopped (the failover tests) a busy primary would recycle it, and
+                # the restarted standby could never catch up.
+                "--create-slot",
+                f"--slot={replica.slot}",
                 "--write-recovery-conf",
                 "--checkpoint=fast",
                 "--no-sync",
@@ -181,11 +188,17 @@ class StreamingReplica:
         """Stop the standby (``fast``: disconnect clients; ``immediate``: as if it crashed)."""
         _run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
+    @property
+    def slot(self) -> str:
+        """The replication slot on the primary that keeps this standby's WAL."""
+        return f"{_SLOT_PREFIX}{self.port}_{os.getpid()}"
+
     def remove(self) -> None:
-        """Stop the standby if it runs and delete its data directory."""
+        """Stop the standby if it runs, drop its slot and delete its data directory."""
         if (self.data / "postmaster.pid").exists():
             with contextlib.suppress(ReplicaUnavailable):
                 self.stop("immediate")
+        _drop_slots(self.primary_url, keep=lambda name: name != self.slot)
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def execute(self, sql: str) -> Any:
@@ -223,6 +236,54 @@ class StreamingReplica:
             if time.monotonic() > deadline:
                 raise ReplicaUnavailable(f"the replica did not replay {target} in {timeout} s")
             time.sleep(0.02)
+
+
+_SLOT_PREFIX = "newscms_replica_"
+
+
+def _drop_slots(primary_url: str, keep: Callable[[str], bool]) -> None:
+    """Drop the physical slots of this module's standbys that no standby is using.
+
+    ``keep`` names the slots to leave alone. A failure is left for the next run,
+    which drops what a dead run left (``_drop_stale_slots``).
+    """
+    engine = create_engine(primary_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            names = conn.scalars(
+                text(
+                    "SELECT slot_name FROM pg_replication_slots "
+                    "WHERE NOT active AND slot_name LIKE :prefix"
+                ),
+                {"prefix": f"{_SLOT_PREFIX}%"},
+            ).all()
+            for name in names:
+                if not keep(name):
+                    conn.execute(text("SELECT pg_drop_replication_slot(:name)"), {"name": name})
+    except SQLAlchemyError:
+        pass
+    finally:
+        engine.dispose()
+
+
+def _drop_stale_slots(primary_url: str) -> None:
+    """Drop the slots of test runs that died before removing their standby.
+
+    A slot no standby uses keeps WAL on the primary for ever. A slot whose run is
+    still alive (its process id ends the name) is left alone: its standby may be
+    stopped for a moment by a failover test.
+    """
+    _drop_slots(primary_url, keep=lambda name: _alive(int(name.rsplit("_", 1)[-1])))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _allow_replication(primary_url: str) -> dict[str, str]:
