@@ -1,4 +1,4 @@
-"""``newscms init`` and ``newscms migrate``: create and upgrade the newscms tables."""
+"""``newscms init``, ``migrate`` and ``optimize``: create, upgrade and maintain the tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import click
 
 from newscms.cli._common import CliContext, emit_json, fail, pass_context
 
-__all__ = ["init", "migrate"]
+__all__ = ["init", "migrate", "optimize"]
 
 
 @click.command()
@@ -44,3 +44,24 @@ def migrate(ctx: CliContext, *, revision: str, check: bool, as_json: bool) -> No
     if check and not after.up_to_date:
         behind = f"{after.current or 'absent'} < {after.head}"
         fail(f"the schema is behind ({behind}); run `newscms migrate`")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@pass_context
+def optimize(ctx: CliContext, *, as_json: bool) -> None:
+    """Refresh the planner's statistics and compact the search index (after a big import)."""
+    done = ctx.store().optimize()
+    if as_json:
+        emit_json(
+            {
+                "tables": list(done.tables),
+                "search_index": done.search_index,
+                "seconds": done.seconds,
+            }
+        )
+        return
+    compacted = ", search index compacted" if done.search_index else ""
+    click.echo(
+        f"statistics refreshed on {len(done.tables)} tables{compacted} in {done.seconds:.1f} s"
+    )

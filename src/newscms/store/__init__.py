@@ -15,6 +15,7 @@ from newscms.store.engine import create_engine as create_engine
 from newscms.store.legacy_urls import LegacyRedirect as LegacyRedirect
 from newscms.store.legacy_urls import LegacyUrlConflict as LegacyUrlConflict
 from newscms.store.legacy_urls import LegacyUrlRepository as LegacyUrlRepository
+from newscms.store.maintenance import Optimized as Optimized
 from newscms.store.migrations import SchemaStatus as SchemaStatus
 from newscms.store.migrations import exclude_newscms_tables as exclude_newscms_tables
 from newscms.store.related import RelatedArticle as RelatedArticle
@@ -43,6 +44,7 @@ __all__ = [
     "LegacyRedirect",
     "LegacyUrlConflict",
     "LegacyUrlRepository",
+    "Optimized",
     "RelatedArticle",
     "RelatedRepository",
     "RelationRepository",

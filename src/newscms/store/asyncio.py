@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from newscms.errors import RetryableError
     from newscms.store._settings import StoreSettings
     from newscms.store.events import DrainResult, EventBus
+    from newscms.store.maintenance import Optimized
     from newscms.store.migrations import SchemaStatus
     from newscms.store.replicas import ReplicaPolicy
     from newscms.store.search.repository import Progress
@@ -260,6 +261,10 @@ class AsyncStore:
     async def schema_status(self) -> SchemaStatus:
         """The schema revision in the database and the one this newscms needs."""
         return await greenlet_spawn(self._store.schema_status)
+
+    async def optimize(self) -> Optimized:
+        """Refresh the planner's statistics and compact the text index: ``Store.optimize``."""
+        return await greenlet_spawn(self._store.optimize)
 
     # -- units of work ------------------------------------------------------------
 

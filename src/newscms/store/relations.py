@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import and_, delete, func, insert, select, tuple_, update
 
 from newscms.domain.matching import (
     TITLE_MATCH_WINDOW,
@@ -31,7 +31,7 @@ from newscms.store._loading import article_ref, loader_for
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
 
-    from sqlalchemy import Row
+    from sqlalchemy import ColumnElement, Row
 
     from newscms.store._loading import ArticleLoader
 
@@ -370,14 +370,22 @@ class RelationRepository(Repository[UnitState]):
         if not articles:
             return 0
         r = self.t.relations
-        # One indexed lookup per kind of key (pending keys are cleared once resolved); an
-        # OR of them, or a filter on target_id IS NULL, would walk every pending relation.
-        lookups = [r.c.pending_title_key.in_({a.title_key for a in articles})]
+        # One indexed lookup per kind of key (pending keys are cleared once resolved, and
+        # their indexes are partial); an OR of them, or a filter on target_id IS NULL,
+        # would walk every pending relation. Slugs are asked per locale: SQLite does not
+        # see that a row-value IN implies the partial index's condition.
+        lookups: list[ColumnElement[bool]] = [
+            r.c.pending_title_key.in_({a.title_key for a in articles})
+        ]
         if urls := {a.url_key for a in articles if a.url_key}:
             lookups.append(r.c.pending_url_key.in_(urls))
-        lookups.append(
-            tuple_(r.c.pending_locale, r.c.pending_slug).in_({(a.locale, a.slug) for a in articles})
-        )
+        slugs: dict[str, set[str]] = {}
+        for a in articles:
+            slugs.setdefault(a.locale, set()).add(a.slug)
+        lookups += [
+            and_(r.c.pending_locale == locale, r.c.pending_slug.in_(names))
+            for locale, names in slugs.items()
+        ]
         rows = {
             row.id: row
             for condition in lookups

@@ -41,6 +41,7 @@ from newscms.store.events import (
     drain_lock,
     prune_events,
 )
+from newscms.store.maintenance import Optimized, optimize
 from newscms.store.replicas import ReplicaPolicy, lsn_value
 from newscms.store.tables import DEFAULT_PREFIX, Tables, build_tables
 from newscms.store.unit import UnitOfWork
@@ -418,6 +419,16 @@ class Store:
         """
         with self.session(actor=actor) as uow:
             return uow.workflow.publish_due()
+
+    def optimize(self) -> Optimized:
+        """Refresh the planner's statistics and compact the text index, after large writes.
+
+        Run it after a bulk import or migration (``newscms optimize``); it touches only
+        newscms's tables, on the primary. See ``store/maintenance.py`` for what each
+        backend does.
+        """
+        with translate_errors():
+            return optimize(self.engine, self.settings.tables)
 
     # -- reads ---------------------------------------------------------------------
 

@@ -31,12 +31,21 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 
 from newscms.errors import ValidationError
 from newscms.store.types import Blob, EventId, JSONData, Key, LongText, UTCDateTime
 
-__all__ = ["DEFAULT_PREFIX", "NAMING_CONVENTION", "Tables", "build_tables"]
+__all__ = [
+    "DEFAULT_PREFIX",
+    "NAMING_CONVENTION",
+    "PENDING_KEY_INDEXES",
+    "Tables",
+    "build_tables",
+    "not_null_predicate",
+    "pending_key_indexes",
+]
 
 DEFAULT_PREFIX = "newscms_"
 
@@ -54,6 +63,33 @@ KIND = 32
 EMAIL = 254  # RFC 5321's longest forward path, less its angle brackets
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+
+PENDING_KEY_INDEXES: dict[str, tuple[str, ...]] = {
+    "pending_title": ("pending_title_key",),
+    "pending_url": ("pending_url_key",),
+    "pending_slug": ("pending_locale", "pending_slug"),
+}
+"""The relations' pending-key indexes (name suffix → columns); migration 0008 made them partial.
+
+The same rule (``not_null_predicate``) keeps the translation-group index partial."""
+
+
+def not_null_predicate(column: str) -> dict[str, Any]:
+    """Index options keeping only rows where ``column`` is set, on the engines that can.
+
+    MariaDB has no partial indexes; its range estimates dive into the index for the few
+    keys asked, so the NULLs do not mislead it.
+    """
+    condition = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": condition, "postgresql_where": condition}
+
+
+def pending_key_indexes(prefix: str) -> list[Index]:
+    """The pending-key indexes of the relations table of ``prefix``."""
+    return [
+        Index(f"ix_{prefix}relations_{name}", *columns, **not_null_predicate(columns[-1]))
+        for name, columns in PENDING_KEY_INDEXES.items()
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +187,13 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Index(f"ix_{p}articles_recent", "listed_at", "id"),
         Index(f"ix_{p}articles_title_key", "title_key"),
         Index(f"ix_{p}articles_url_key", "url_key"),
-        Index(f"ix_{p}articles_translation_group", "translation_group", "locale"),
+        # Partial for the same reason as the pending keys: most articles have no group.
+        Index(
+            f"ix_{p}articles_translation_group",
+            "translation_group",
+            "locale",
+            **not_null_predicate("translation_group"),
+        ),
         **mysql_options,
     )
 
@@ -265,9 +307,10 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         UniqueConstraint("source_id", "kind", "target_key"),
         Index(f"ix_{p}relations_source", "source_id", "position"),
         Index(f"ix_{p}relations_target", "target_id"),
-        Index(f"ix_{p}relations_pending_title", "pending_title_key"),
-        Index(f"ix_{p}relations_pending_url", "pending_url_key"),
-        Index(f"ix_{p}relations_pending_slug", "pending_locale", "pending_slug"),
+        # Partial where the engine has them: almost every relation is resolved (its keys
+        # NULL), and SQLite's statistics count NULLs as one value, so after ANALYZE a full
+        # index looked useless and a lookup scanned the table (decision 0008).
+        *pending_key_indexes(p),
         **mysql_options,
     )
 
