@@ -5,8 +5,8 @@ NULLs as one value, so after it the full indexes looked unselective and each loo
 pending key scanned the whole relations table (an edit of an article took ~40 ms at
 100,000 articles); the same for the translation-group index, which an edit's
 "articles showing this one" query needs. The partial indexes hold only the rows with
-the key set (PostgreSQL too);
-MariaDB has no partial indexes and keeps the full ones.
+the key set (PostgreSQL too); MariaDB has no partial indexes and keeps the full ones.
+The list is ``tables.MOSTLY_NULL_INDEXES``.
 
 Revision ID: 0008
 Revises: 0007
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from alembic import op
 
 from newscms.store.migrations import current_prefix, current_schema
-from newscms.store.tables import PENDING_KEY_INDEXES, not_null_predicate
+from newscms.store.tables import MOSTLY_NULL_INDEXES, not_null_predicate
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -30,23 +30,11 @@ def _rebuild(*, partial: bool) -> None:
     p, schema = current_prefix(), current_schema()
     if op.get_bind().dialect.name not in ("sqlite", "postgresql"):
         return
-    # (index, table, columns, the column whose NULLs are left out)
-    indexes = [
-        (f"ix_{p}relations_{name}", f"{p}relations", columns, columns[-1])
-        for name, columns in PENDING_KEY_INDEXES.items()
-    ]
-    indexes.append(
-        (
-            f"ix_{p}articles_translation_group",
-            f"{p}articles",
-            ("translation_group", "locale"),
-            "translation_group",
-        )
-    )
-    for index, table, columns, key in indexes:
-        op.drop_index(index, table_name=table, schema=schema)
-        options = not_null_predicate(key) if partial else {}
-        op.create_index(index, table, list(columns), schema=schema, **options)
+    for name, index in MOSTLY_NULL_INDEXES.items():
+        table = f"{p}{index.table}"
+        op.drop_index(f"ix_{p}{name}", table_name=table, schema=schema)
+        options = not_null_predicate(index.key) if partial else {}
+        op.create_index(f"ix_{p}{name}", table, list(index.columns), schema=schema, **options)
 
 
 def upgrade() -> None:

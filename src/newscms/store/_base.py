@@ -30,6 +30,7 @@ __all__ = [
     "check_limit",
     "expect",
     "expect_items",
+    "quoted_name",
 ]
 
 T = TypeVar("T")
@@ -142,3 +143,9 @@ def check_limit(limit: object) -> int:
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"must be an integer from 1 to {MAX_PAGE}", field="limit")
     return limit
+
+
+def quoted_name(conn: Connection, name: str) -> str:
+    """``name`` (``schema.table`` or ``table``, as ``Table.fullname``) quoted for raw SQL."""
+    quote = conn.dialect.identifier_preparer.quote
+    return ".".join(quote(part) for part in name.split("."))

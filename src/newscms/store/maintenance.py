@@ -12,8 +12,8 @@ only, without holding anything past its own statements:
 - MariaDB: ``ANALYZE TABLE`` (InnoDB's FULLTEXT index merges on its own; ``OPTIMIZE
   TABLE`` would rebuild every table, which is not what an import needs).
 
-No plan depends on it: the pending-relation indexes are partial so that statistics
-cannot make them look useless (``tables.pending_key_indexes``), and the test suite
+No plan depends on it: the indexes on mostly-NULL keys are partial so that statistics
+cannot make them look useless (``tables.MOSTLY_NULL_INDEXES``), and the test suite
 checks that every plan the benchmarks rely on is the same before and after.
 """
 
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING
 
+from newscms.store._base import quoted_name
 from newscms.store.search.schema import index_table_name
 
 if TYPE_CHECKING:
@@ -55,16 +56,16 @@ def optimize(engine: Engine, tables: Tables) -> Optimized:
     if dialect == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for name in names:
-                conn.exec_driver_sql(f"VACUUM (ANALYZE) {_quoted(conn, name)}")
+                conn.exec_driver_sql(f"VACUUM (ANALYZE) {quoted_name(conn, name)}")
     else:
         with engine.begin() as conn:
             if dialect == "sqlite":
                 for name in names:
-                    conn.exec_driver_sql(f"ANALYZE {_quoted(conn, name)}")
+                    conn.exec_driver_sql(f"ANALYZE {quoted_name(conn, name)}")
                 compacted = _compact_fts5(conn, tables)
             else:
                 conn.exec_driver_sql(
-                    f"ANALYZE TABLE {', '.join(_quoted(conn, name) for name in names)}"
+                    f"ANALYZE TABLE {', '.join(quoted_name(conn, name) for name in names)}"
                 )
     return Optimized(names, compacted, perf_counter() - started)
 
@@ -72,16 +73,10 @@ def optimize(engine: Engine, tables: Tables) -> Optimized:
 def _compact_fts5(conn: Connection, tables: Tables) -> bool:
     """Merge the FTS5 index's segments (``INSERT … VALUES('optimize')``); False without it."""
     name = index_table_name(tables.prefix)
-    schema = f"{_quoted(conn, tables.schema)}." if tables.schema else ""
+    schema = f"{quoted_name(conn, tables.schema)}." if tables.schema else ""
     master = f"{schema}sqlite_master"
     if conn.exec_driver_sql(f"SELECT 1 FROM {master} WHERE name = ?", (name,)).first() is None:
         return False
-    quoted = f"{schema}{_quoted(conn, name)}"
-    conn.exec_driver_sql(f"INSERT INTO {quoted}({_quoted(conn, name)}) VALUES ('optimize')")
+    quoted = f"{schema}{quoted_name(conn, name)}"
+    conn.exec_driver_sql(f"INSERT INTO {quoted}({quoted_name(conn, name)}) VALUES ('optimize')")
     return True
-
-
-def _quoted(conn: Connection, name: str) -> str:
-    """``name`` (``schema.table`` or ``table``) quoted for the connection's dialect."""
-    prepare = conn.dialect.identifier_preparer.quote
-    return ".".join(prepare(part) for part in name.split("."))

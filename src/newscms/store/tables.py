@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -39,12 +39,12 @@ from newscms.store.types import Blob, EventId, JSONData, Key, LongText, UTCDateT
 
 __all__ = [
     "DEFAULT_PREFIX",
+    "MOSTLY_NULL_INDEXES",
     "NAMING_CONVENTION",
-    "PENDING_KEY_INDEXES",
+    "MostlyNullIndex",
     "Tables",
     "build_tables",
     "not_null_predicate",
-    "pending_key_indexes",
 ]
 
 DEFAULT_PREFIX = "newscms_"
@@ -64,14 +64,33 @@ EMAIL = 254  # RFC 5321's longest forward path, less its angle brackets
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 
-PENDING_KEY_INDEXES: dict[str, tuple[str, ...]] = {
-    "pending_title": ("pending_title_key",),
-    "pending_url": ("pending_url_key",),
-    "pending_slug": ("pending_locale", "pending_slug"),
-}
-"""The relations' pending-key indexes (name suffix → columns); migration 0008 made them partial.
 
-The same rule (``not_null_predicate``) keeps the translation-group index partial."""
+class MostlyNullIndex(NamedTuple):
+    """An index on a key most rows leave NULL, kept partial where the engine can."""
+
+    table: str
+    """The table's name without the prefix."""
+    columns: tuple[str, ...]
+    key: str
+    """The column whose NULL rows the index leaves out."""
+
+
+MOSTLY_NULL_INDEXES: dict[str, MostlyNullIndex] = {
+    "relations_pending_title": MostlyNullIndex(
+        "relations", ("pending_title_key",), "pending_title_key"
+    ),
+    "relations_pending_url": MostlyNullIndex("relations", ("pending_url_key",), "pending_url_key"),
+    "relations_pending_slug": MostlyNullIndex(
+        "relations", ("pending_locale", "pending_slug"), "pending_slug"
+    ),
+    "articles_translation_group": MostlyNullIndex(
+        "articles", ("translation_group", "locale"), "translation_group"
+    ),
+}
+"""Index name suffix → its definition. Almost every relation is resolved (pending keys
+NULL) and most articles have no translation group; SQLite's statistics count the NULLs
+as one value, so after ANALYZE full indexes looked useless and lookups scanned the
+table. Partial since migration 0008 (``not_null_predicate``)."""
 
 
 def not_null_predicate(column: str) -> dict[str, Any]:
@@ -84,11 +103,12 @@ def not_null_predicate(column: str) -> dict[str, Any]:
     return {"sqlite_where": condition, "postgresql_where": condition}
 
 
-def pending_key_indexes(prefix: str) -> list[Index]:
-    """The pending-key indexes of the relations table of ``prefix``."""
+def _mostly_null_indexes(prefix: str, table: str) -> list[Index]:
+    """The partial indexes of ``table`` (``MOSTLY_NULL_INDEXES``) for ``prefix``."""
     return [
-        Index(f"ix_{prefix}relations_{name}", *columns, **not_null_predicate(columns[-1]))
-        for name, columns in PENDING_KEY_INDEXES.items()
+        Index(f"ix_{prefix}{name}", *index.columns, **not_null_predicate(index.key))
+        for name, index in MOSTLY_NULL_INDEXES.items()
+        if index.table == table
     ]
 
 
@@ -187,13 +207,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Index(f"ix_{p}articles_recent", "listed_at", "id"),
         Index(f"ix_{p}articles_title_key", "title_key"),
         Index(f"ix_{p}articles_url_key", "url_key"),
-        # Partial for the same reason as the pending keys: most articles have no group.
-        Index(
-            f"ix_{p}articles_translation_group",
-            "translation_group",
-            "locale",
-            **not_null_predicate("translation_group"),
-        ),
+        *_mostly_null_indexes(p, "articles"),
         **mysql_options,
     )
 
@@ -307,10 +321,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         UniqueConstraint("source_id", "kind", "target_key"),
         Index(f"ix_{p}relations_source", "source_id", "position"),
         Index(f"ix_{p}relations_target", "target_id"),
-        # Partial where the engine has them: almost every relation is resolved (its keys
-        # NULL), and SQLite's statistics count NULLs as one value, so after ANALYZE a full
-        # index looked useless and a lookup scanned the table (decision 0008).
-        *pending_key_indexes(p),
+        *_mostly_null_indexes(p, "relations"),
         **mysql_options,
     )
 

@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR, insert
 from sqlalchemy.types import Double
 
+from newscms.store._base import quoted_name
 from newscms.store.search.engine import RANK_SCALE, Match, SearchEngine
 
 if TYPE_CHECKING:
@@ -315,10 +316,7 @@ class PostgresTextSearch(SearchEngine):
             return [configuration_for(locale, available)]
         configs: list[str] | None = cache.get(_CONFIGS_KEY)
         if configs is None:
-            articles = self.tables.articles
-            name = articles.fullname
-            prepared = conn.dialect.identifier_preparer
-            quoted = ".".join(prepared.quote(part) for part in name.split("."))
+            quoted = quoted_name(conn, self.tables.articles.fullname)
             locales = conn.execute(text(_LOCALES.format(articles=quoted))).scalars()
             configs = sorted({configuration_for(loc, available) for loc in locales})
             cache[_CONFIGS_KEY] = configs
