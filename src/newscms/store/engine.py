@@ -9,19 +9,24 @@ PostgreSQL behind PgBouncer's transaction pooling (``transaction_pooling=True``,
 statements: PgBouncer before 1.21 hands each transaction to any server connection,
 where a statement prepared on another does not exist. Nothing else newscms does keeps
 state in a database session (its advisory locks are transaction-scoped, it sends no
-session ``SET``), so that is the whole of the support. The
+session ``SET``), so that is the whole of the support.
+
+Server connections are checked for liveness when they have sat idle in the pool, not
+on every checkout (see ``create_engine``): a busy web app reuses a connection within
+milliseconds, and a ping there is a round trip per request for nothing. The
 async face (``create_async_engine``) gets the same preparation: it is installed on the
 async engine's ``sync_engine``, which is what the repositories run on.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import InvalidRequestError, NoSuchModuleError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, InvalidRequestError, NoSuchModuleError
 
 from newscms.errors import MissingDependencyError, ValidationError
 
@@ -30,9 +35,24 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-__all__ = ["create_async_engine", "create_engine", "prepare_async_engine", "prepare_engine"]
+__all__ = [
+    "PING_IDLE_AFTER",
+    "create_async_engine",
+    "create_engine",
+    "prepare_async_engine",
+    "prepare_engine",
+]
 
 _PREPARED = "_newscms_prepared"
+_READ_COMMITTED = "_newscms_read_committed"
+_IDLE_SINCE = "newscms_idle_since"
+
+PING_IDLE_AFTER = 1.0
+"""Seconds a pooled server connection may sit idle before it is pinged on checkout.
+
+Connections a server or a firewall drops are the idle ones; one reused within a second
+was working a second ago, and pinging it would add a round trip to every unit of work.
+"""
 
 _DRIVER_EXTRAS = {
     "psycopg": "postgres",
@@ -50,7 +70,13 @@ _BLOCKING_DRIVERS = {"pysqlite", "psycopg2", "pg8000", "pymysql", "mysqldb", "my
 E = TypeVar("E")
 
 
-def create_engine(url: str | URL, *, transaction_pooling: bool = False, **options: Any) -> Engine:
+def create_engine(
+    url: str | URL,
+    *,
+    transaction_pooling: bool = False,
+    ping_idle_after: float = PING_IDLE_AFTER,
+    **options: Any,
+) -> Engine:
     """Create an engine for ``url`` with the settings newscms relies on.
 
     Plain ``postgresql://`` and ``mysql://``/``mariadb://`` URLs get the drivers newscms
@@ -58,18 +84,31 @@ def create_engine(url: str | URL, *, transaction_pooling: bool = False, **option
     points at PgBouncer in transaction mode (PostgreSQL only): psycopg then prepares no
     statements on the server (``prepare_threshold=None``), which such a pooler needs.
 
+    A server connection that sat idle in the pool for ``ping_idle_after`` seconds or
+    more is pinged before it is handed out, and replaced (with every connection older
+    than it) when the ping fails; ``0`` pings on every checkout, and passing
+    SQLAlchemy's own ``pool_pre_ping`` turns this off in favour of it. What remains
+    unchecked is a connection reused within the interval: if the server went away in
+    that second, the unit of work using it fails (``StoreError``) and the pool then
+    reconnects every connection, as SQLAlchemy does on any disconnect.
+    MySQL/MariaDB connections are set to READ COMMITTED once, when they connect (see
+    ``Store``), instead of at every unit of work.
+
     Raises:
         ValidationError: the URL cannot be parsed, or ``transaction_pooling`` is asked
             of another database than PostgreSQL.
         MissingDependencyError: the database driver's extra is not installed.
     """
+    ping = _ping_interval(ping_idle_after, options)
     parsed = _database_url(url, asyncio=False, options=options)
     if transaction_pooling:
         parsed = _without_prepared_statements(parsed)
-    return prepare_engine(_build(sa_create_engine, parsed, options))
+    return _configured(prepare_engine(_build(sa_create_engine, parsed, options)), options, ping)
 
 
-def create_async_engine(url: str | URL, **options: Any) -> AsyncEngine:
+def create_async_engine(
+    url: str | URL, *, ping_idle_after: float = PING_IDLE_AFTER, **options: Any
+) -> AsyncEngine:
     """Create an asyncio engine for ``url`` with the settings newscms relies on.
 
     The async drivers newscms's ``async`` extra installs are chosen for plain and
@@ -84,8 +123,63 @@ def create_async_engine(url: str | URL, **options: Any) -> AsyncEngine:
         from sqlalchemy.ext.asyncio import create_async_engine as sa_create_async_engine
     except ImportError as exc:  # pragma: no cover - SQLAlchemy always ships the module
         raise MissingDependencyError(exc.name or "greenlet", extra="async") from None
+    ping = _ping_interval(ping_idle_after, options)
     parsed = _database_url(url, asyncio=True, options=options)
-    return prepare_async_engine(_build(sa_create_async_engine, parsed, options))
+    engine = prepare_async_engine(_build(sa_create_async_engine, parsed, options))
+    _configured(engine.sync_engine, options, ping)
+    return engine
+
+
+def reads_committed(engine: Engine) -> bool:
+    """Whether ``engine``'s MySQL/MariaDB connections were set to READ COMMITTED on connect.
+
+    The store then needs no per-transaction isolation setting (two round trips on
+    MySQL: one to set it, one to reset it when the connection returns to the pool).
+    """
+    return getattr(engine, _READ_COMMITTED, False)
+
+
+def _ping_interval(seconds: object, options: dict[str, Any]) -> float | None:
+    """The idle seconds after which to ping, or None when SQLAlchemy's pre-ping is asked."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
+        raise ValidationError("must be a number of seconds, 0 or more", field="ping_idle_after")
+    return None if "pool_pre_ping" in options else float(seconds)
+
+
+def _configured(engine: Engine, options: dict[str, Any], ping: float | None) -> Engine:
+    """``engine`` with the idle ping and the isolation mark ``create_engine`` promises."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    if ping is not None:
+        _ping_when_idle(engine, ping)
+    if options.get("isolation_level") == "READ COMMITTED":
+        setattr(engine, _READ_COMMITTED, True)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Ping a pooled connection on checkout once it has been idle ``seconds`` or more.
+
+    A failed ping invalidates the pool (the server probably restarted: every connection
+    made before is stale), and the pool hands out a fresh connection instead.
+    """
+    dialect = engine.dialect
+    clock = time.monotonic
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = clock()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)  # None: connected just now
+        if idle_since is None or clock() - idle_since < seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise InvalidatePoolError(f"an idle connection is gone: {error}") from error
 
 
 def _database_url(url: str | URL, *, asyncio: bool, options: dict[str, Any]) -> URL:
@@ -106,8 +200,7 @@ def _database_url(url: str | URL, *, asyncio: bool, options: dict[str, Any]) -> 
     if family == "mysql":
         parsed = parsed.update_query_dict({"charset": "utf8mb4"})
         options.setdefault("pool_recycle", 3600)
-    if family != "sqlite":
-        options.setdefault("pool_pre_ping", True)
+        options.setdefault("isolation_level", "READ COMMITTED")
     if family == "postgresql" and "prepare_threshold" in parsed.query:
         _prepare_threshold(parsed.query["prepare_threshold"])  # refused now, not at connect
     return parsed
@@ -224,9 +317,24 @@ def _prepare_sqlite(engine: Engine) -> None:
         finally:
             cursor.close()
 
+    statements = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")}
+    dialect = engine.dialect
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A write unit of work takes the write lock up front, so two writers queue on the
-        # busy timeout instead of failing when a read lock cannot be upgraded.
-        mode = connection.get_execution_options().get("newscms_sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        # busy timeout instead of failing when a read lock cannot be upgraded. BEGIN goes
+        # straight to the driver: through SQLAlchemy's statement machinery it cost a
+        # third of an empty unit of work. Its errors are wrapped as SQLAlchemy would.
+        statement = statements[
+            connection.get_execution_options().get("newscms_sqlite_begin", "DEFERRED")
+        ]
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(statement)
+        except dialect.loaded_dbapi.Error as error:
+            raise DBAPIError.instance(
+                statement, None, error, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from error
+        finally:
+            cursor.close()

@@ -32,7 +32,7 @@ from newscms.store._cursor import CursorCodec
 from newscms.store._errors import is_retryable, translate_errors
 from newscms.store._replicas import ReplicaSet, commit_position
 from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
-from newscms.store.engine import create_engine, prepare_engine
+from newscms.store.engine import create_engine, prepare_engine, reads_committed
 from newscms.store.events import (
     DrainResult,
     EventBus,
@@ -270,7 +270,9 @@ class Store:
 
     def _begin(self, *, readonly: bool, after: int | None) -> tuple[Connection, RootTransaction]:
         """A begun transaction where this unit of work belongs: a replica, or the primary."""
-        options = _transaction_options(self.engine.dialect.name, write=not readonly)
+        options = _transaction_options(
+            self.engine.dialect.name, write=not readonly, committed=reads_committed(self.engine)
+        )
         if readonly and self._replicas:
             opened = self._replicas.begin(options, after)
             if opened is not None:
@@ -486,16 +488,18 @@ class HostUnitOfWork(UnitOfWork):
                 raise error
 
 
-def _transaction_options(dialect: str, *, write: bool) -> dict[str, str]:
+def _transaction_options(dialect: str, *, write: bool, committed: bool = False) -> dict[str, str]:
     """Execution options of a connection before newscms begins its transaction.
 
     SQLite: a writer takes the write lock at once (the engine's begin hook reads the
     mode). MariaDB/MySQL: InnoDB's default REPEATABLE READ hides rows a concurrent
     writer committed (the tag or slug it just won a race for); newscms relies on READ
-    COMMITTED, PostgreSQL's default, to see them.
+    COMMITTED, PostgreSQL's default, to see them. ``committed`` says the engine's
+    connections are already set to it (``create_engine`` does so when they connect),
+    which spares two round trips per transaction.
     """
     options = {"newscms_sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-    if dialect in ("mysql", "mariadb"):
+    if dialect in ("mysql", "mariadb") and not committed:
         options["isolation_level"] = "READ COMMITTED"
     return options
 
