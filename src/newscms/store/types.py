@@ -13,6 +13,8 @@ from newscms.errors import NaiveDatetimeError
 from newscms.utils.dates import to_utc
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.engine import Dialect
 
 __all__ = ["Blob", "EventId", "JSONData", "Key", "LongText", "UTCDateTime"]
@@ -44,6 +46,34 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise NaiveDatetimeError("naive datetimes cannot be stored; attach a time zone")
         value = to_utc(value)
         return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None] | None:
+        """On SQLite, text to an aware datetime in one step (a page reads hundreds).
+
+        SQLAlchemy's SQLite processor parses with a regular expression and this type
+        then attaches the zone; ``datetime.fromisoformat`` reads the stored form at C
+        speed. Anything it cannot read goes the general way.
+        """
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or general is None:
+            return general
+        parse = datetime.fromisoformat
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                try:
+                    moment = parse(value)
+                except ValueError:
+                    return general(value)
+                if moment.tzinfo is None:
+                    return moment.replace(tzinfo=UTC)
+            return general(value)
+
+        return process
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         """Hand back aware UTC datetimes whatever the backend stored."""

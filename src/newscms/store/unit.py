@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from newscms.store._errors import is_retryable, retryable_error
@@ -61,19 +62,58 @@ class UnitOfWork:
         self.cursors = cursors
         self.actor = actor
         self.host_session = host_session
-        self.tags = TagRepository(self)
-        self.relations = RelationRepository(self)
-        self.articles = ArticleRepository(self)
-        self.workflow = WorkflowRepository(self)
-        self.revisions = RevisionRepository(self)
-        self.search = SearchRepository(self)
-        self.related = RelatedRepository(self)
-        self.legacy_urls = LegacyUrlRepository(self)
-        self.journal = Journal(self, self.search)
         # Events of this transaction, handed to the store's handlers after it commits.
         self.events: list[ArticleEvent] = []
         # Values every write of this transaction may reuse (tag ids by slug, ...).
         self.cache: dict[Any, Any] = {}
+
+    # The repositories are made on first use: most units of work (a page, a feed) use
+    # one or two of them, and making all nine cost more than an empty transaction.
+
+    @cached_property
+    def tags(self) -> TagRepository:
+        """Tags: names per locale, merges, splits, places."""
+        return TagRepository(self)
+
+    @cached_property
+    def relations(self) -> RelationRepository:
+        """Relations between articles (see-also links), pending ones included."""
+        return RelationRepository(self)
+
+    @cached_property
+    def articles(self) -> ArticleRepository:
+        """Articles: reads, listings and the entries into the write path."""
+        return ArticleRepository(self)
+
+    @cached_property
+    def workflow(self) -> WorkflowRepository:
+        """Status changes, corrections, scheduling and previews."""
+        return WorkflowRepository(self)
+
+    @cached_property
+    def revisions(self) -> RevisionRepository:
+        """Article history: revisions, diffs, restores."""
+        return RevisionRepository(self)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        """Full-text search and its index."""
+        return SearchRepository(self)
+
+    @cached_property
+    def related(self) -> RelatedRepository:
+        """Related-article suggestions."""
+        return RelatedRepository(self)
+
+    @cached_property
+    def legacy_urls(self) -> LegacyUrlRepository:
+        """The addresses articles had on the site they were migrated from."""
+        return LegacyUrlRepository(self)
+
+    @cached_property
+    def journal(self) -> Journal:
+        """What every write records beside the row: revisions, events, search documents."""
+        return Journal(self, self.search)
 
     @property
     def connection(self) -> Connection:
