@@ -14,6 +14,9 @@ from newscms.domain.article import (
     ArticlePatch as ArticlePatch,
 )
 from newscms.domain.article import (
+    ArticleTeaser as ArticleTeaser,
+)
+from newscms.domain.article import (
     Dateline as Dateline,
 )
 from newscms.domain.article import (
@@ -52,6 +55,7 @@ __all__ = [
     "ArticleDraft",
     "ArticlePatch",
     "ArticleRef",
+    "ArticleTeaser",
     "DateProvenance",
     "Dateline",
     "Page",
@@ -72,4 +76,4 @@ __all__ = [
 
 # The pages the store returns are parametrized here, so that their classes belong to the
 # domain package whichever module asks for them first.
-_PAGES = (Page[Article], Page[SearchHit])
+_PAGES = (Page[Article], Page[ArticleTeaser], Page[SearchHit])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
@@ -24,11 +24,15 @@ from newscms.domain.workflow import Correction
 from newscms.errors import ValidationError
 from newscms.utils.html import sanitize_html
 
+if TYPE_CHECKING:
+    from datetime import datetime
+
 __all__ = [
     "CONTENT_FIELDS",
     "Article",
     "ArticleDraft",
     "ArticlePatch",
+    "ArticleTeaser",
     "DateProvenance",
     "Dateline",
     "Person",
@@ -241,7 +245,46 @@ class ArticlePatch(DomainModel):
         return {name: getattr(self, name) for name in self.model_fields_set - control}
 
 
-class Article(DomainModel):
+class _Listing(Protocol):
+    """The fields ``_Listed``'s helpers read (an ``Article`` or an ``ArticleTeaser``)."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def locale(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def headline(self) -> str: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def tags(self) -> tuple[TagRef, ...]: ...
+    @property
+    def date_provenance(self) -> DateProvenance | None: ...
+
+
+class _Listed:
+    """What a full article and its teaser both answer, written once."""
+
+    @property
+    def ref(self: _Listing) -> ArticleRef:
+        """This article as a short reference (for relations and links)."""
+        return ArticleRef.of(self)
+
+    @property
+    def published_time_known(self: _Listing) -> bool:
+        """False when the source gave only a date (the time of day is a placeholder)."""
+        return self.date_provenance is None or self.date_provenance.time_known
+
+    def tags_of_kind(self: _Listing, kind: str) -> tuple[TagRef, ...]:
+        """This article's tags of one kind (``"region"``, ``"topic"``, …), in order."""
+        return tuple(tag for tag in self.tags if tag.kind == kind)
+
+
+class Article(_Listed, DomainModel):
     """A stored article as every read returns it; never a live database row.
 
     ``translations`` are the other editions of its ``translation_group`` (by locale).
@@ -276,11 +319,6 @@ class Article(DomainModel):
     fallback_for: str | None = None
 
     @property
-    def ref(self) -> ArticleRef:
-        """This article as a short reference (for relations and links)."""
-        return ArticleRef.of(self)
-
-    @property
     def fingerprint(self) -> str:
         """A digest of this article's whole JSON form: what an HTTP ``ETag`` validates.
 
@@ -292,11 +330,33 @@ class Article(DomainModel):
         """
         return hashlib.blake2b(self.model_dump_json().encode(), digest_size=16).hexdigest()
 
-    @property
-    def published_time_known(self) -> bool:
-        """False when the source gave only a date (the time of day is a placeholder)."""
-        return self.date_provenance is None or self.date_provenance.time_known
 
-    def tags_of_kind(self, kind: str) -> tuple[TagRef, ...]:
-        """This article's tags of one kind (``"region"``, ``"topic"``, …), in order."""
-        return tuple(tag for tag in self.tags if tag.kind == kind)
+class ArticleTeaser(_Listed, DomainModel):
+    """An article as a listing shows it: every field of ``Article`` but the heavy ones.
+
+    No ``body``, ``relations``, ``translations``, ``corrections`` or ``source``:
+    ``uow.articles.teasers`` reads a page of these without touching the body (most of
+    a stored row) and without the statements that complete a full article, which
+    makes a listing cost little more than its index walk. Read the article itself
+    (``get``) for the rest.
+    """
+
+    id: UUID
+    locale: str
+    slug: str
+    headline: str
+    subheadline: str | None = None
+    summary: str | None = None
+    byline: tuple[Person, ...] = ()
+    dateline: Dateline | None = None
+    status: Status
+    created_at: UTCDatetime
+    updated_at: UTCDatetime
+    published_at: UTCDatetime | None = None
+    first_published_at: UTCDatetime | None = None
+    tags: tuple[TagRef, ...] = ()
+    version: int
+    canonical_url: str | None = None
+    date_provenance: DateProvenance | None = None
+    embargoed_until: UTCDatetime | None = None
+    translation_group: UUID | None = None

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
-    from newscms.domain import Article, Dateline, Relation
+    from newscms.domain import Article, ArticleTeaser, Dateline, Relation
     from newscms.formats.site import Site
 
 __all__ = [
@@ -114,7 +114,7 @@ def dateline_text(dateline: Dateline) -> str:
     return dateline.place or dateline.source or ""
 
 
-def article_date(article: Article, *, site: Site | None = None) -> str | None:
+def article_date(article: Article | ArticleTeaser, *, site: Site | None = None) -> str | None:
     """The publication date readers see, in the article's locale; None when unpublished.
 
     With a time when the source recorded one (in the site's zone, UTC without a site);
@@ -307,7 +307,7 @@ def _byline(article: Article, labels: dict[str, str]) -> str | None:
     return labels["by"].format(names=names)
 
 
-def _reading_zone(article: Article, site: Site | None) -> str:
+def _reading_zone(article: Article | ArticleTeaser, site: Site | None) -> str:
     """The zone a date-only legacy date was read in, else the site's, else UTC."""
     if article.date_provenance is not None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from newscms.domain import Article, SearchHit
+    from newscms.domain import Article, ArticleTeaser, SearchHit
     from newscms.formats import Site
 
 __all__ = ["TEASER_FIELDS", "search_hit", "teaser"]
@@ -26,7 +26,7 @@ TEASER_FIELDS = (
 _INCLUDE = set(TEASER_FIELDS)
 
 
-def teaser(article: Article, site: Site) -> dict[str, Any]:
+def teaser(article: Article | ArticleTeaser, site: Site) -> dict[str, Any]:
     """An article as a listing shows it: the ``TEASER_FIELDS`` and its public ``url``.
 
     The values are those of the article's JSON form (same dates, same tag objects), so

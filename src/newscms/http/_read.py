@@ -156,7 +156,7 @@ class ReadAPI:
     # -- listings ----------------------------------------------------------------------
 
     def _articles(self, uow: UnitOfWork, request: HttpRequest) -> HttpResponse:
-        page = uow.articles.list(
+        page = uow.articles.teasers(
             public=True,
             locale=_param(request, "locale") or self.default_locale,
             tag=_param(request, "tag"),
@@ -174,7 +174,7 @@ class ReadAPI:
         current = tag.name_in(wanted, self.default_locale).slug
         if (wanted, current) != (locale, slug):
             return _moved(request, (wanted, current), keep=0)
-        page = uow.articles.list(
+        page = uow.articles.teasers(
             public=True,
             locale=wanted,
             tag=tag.id,

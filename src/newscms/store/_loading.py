@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
-from sqlalchemy import Row, String, bindparam, select, type_coerce
+from sqlalchemy import Row, String, and_, bindparam, select, type_coerce
 
-from newscms.domain.article import Article, Dateline, DateProvenance, Person, SourceRef
+from newscms.domain.article import (
+    Article,
+    ArticleTeaser,
+    Dateline,
+    DateProvenance,
+    Person,
+    SourceRef,
+)
 from newscms.domain.article_ref import ArticleRef
 from newscms.domain.relation import PendingTarget, Relation
 from newscms.domain.status import Status, effective_status
@@ -70,6 +77,7 @@ def _builder(model: type[M]) -> Callable[[dict[str, Any]], M]:
 
 
 _article = _builder(Article)
+_teaser = _builder(ArticleTeaser)
 _article_ref = _builder(ArticleRef)
 _tag_ref = _builder(TagRef)
 _relation = _builder(Relation)
@@ -80,6 +88,20 @@ _source_ref = _builder(SourceRef)
 _STATUS = {status.value: status for status in Status}
 # Article columns only writes and lookups use; an article is built without them.
 _UNREAD = frozenset({"is_public", "listed_at", "url_key", "title_key", "source_key"})
+# And those a teaser leaves out besides: the body is most of a stored row.
+_NOT_IN_TEASERS = _UNREAD | {"body", "corrections", "source_format", "source_locator"}
+
+
+class _Shown(NamedTuple):
+    """What a row shows a reader at a moment, shared by articles and teasers."""
+
+    status: Status
+    first_published_at: datetime | None
+    dateline: Dateline | None
+    provenance: DateProvenance | None
+    byline: tuple[Person, ...]
+
+
 _TAG_IDS_KEPT = 20_000
 
 
@@ -167,18 +189,34 @@ class ArticleLoader:
         # The completing statements, built once: for one article (an equality, cheaper
         # to run than an expanding IN) and for a page. Ids that repeat come back raw, as
         # the driver gives them, and are made UUIDs once per value (see ``_uuids``).
+        # A tag's names in the locales the page's readers fall back along only (a tag of a
+        # multilingual archive has one per edition); a tag with none of them comes back
+        # once with no name, and its names are read by ``_names_of``. Rows come in index
+        # order and are put in tag order here: sorting in SQL took SQLite a temporary
+        # B-tree per page.
         tags = (
             select(
                 type_coerce(at.c.article_id, String()).label("article_key"),
                 type_coerce(at.c.tag_id, String()).label("tag_key"),
+                at.c.position,
                 tg.c.kind,
                 tn.c.locale,
                 tn.c.name,
                 tn.c.slug,
             )
             .join(tg, tg.c.id == at.c.tag_id)
-            .join(tn, tn.c.tag_id == tg.c.id)
-            .order_by(at.c.article_id, at.c.position)
+            .outerjoin(
+                tn,
+                and_(
+                    tn.c.tag_id == tg.c.id,
+                    tn.c.locale.in_(bindparam("locales", expanding=True, type_=tn.c.locale.type)),
+                ),
+            )
+        )
+        self._names_of = (
+            select(type_coerce(tn.c.tag_id, String()), tn.c.locale, tn.c.name, tn.c.slug)
+            .where(tn.c.tag_id.in_(bindparam("tags", expanding=True, type_=tn.c.tag_id.type)))
+            .order_by(tn.c.tag_id, tn.c.locale)
         )
         relations = (
             select(
@@ -228,6 +266,7 @@ class ArticleLoader:
         self.statements: dict[tuple[object, ...], Select[Any]] = {}
         # What ``load`` reads of an article row: a read selects these, not lookup keys.
         self.article_columns = tuple(c for c in a.c if c.name not in _UNREAD)
+        self.teaser_columns = tuple(c for c in a.c if c.name not in _NOT_IN_TEASERS)
         # Tag ids by their raw value, shared by every read: pages name the same tags.
         self._tag_ids: dict[object, UUID] = {}
 
@@ -308,29 +347,39 @@ class ArticleLoader:
         to_uuid: Callable[[object], UUID],
     ) -> dict[UUID, tuple[TagRef, ...]]:
         statement = self._tags_of["ids" in values]
-        names: dict[tuple[object, object], dict[str, tuple[str, str]]] = {}
-        kinds: dict[object, str] = {}
-        order: dict[object, list[object]] = {}
-        for article_key, tag_key, kind, locale, name, slug in conn.execute(statement, values).all():
-            key = (article_key, tag_key)
-            found = names.get(key)
-            if found is None:
-                found = names[key] = {}
-                listed = order.get(article_key)
-                if listed is None:
-                    listed = order[article_key] = []
-                listed.append(tag_key)
-            found[locale] = (name, slug)
-            kinds[tag_key] = kind
-        result: dict[UUID, tuple[TagRef, ...]] = {}
         chain_of = self.locales.chain
+        chains = {m["locale"]: chain_of(tag_locale(m["locale"])) for m in articles.values()}
+        locales = list(dict.fromkeys(locale for chain in chains.values() for locale in chain))
+        # Names by tag (a tag's names are the same on every article carrying it).
+        names: dict[object, dict[str, tuple[str, str]]] = {}
+        kinds: dict[object, str] = {}
+        order: dict[object, dict[object, int]] = {}
+        rows = conn.execute(statement, {**values, "locales": locales}).all()
+        for article_key, tag_key, position, kind, locale, name, slug in rows:
+            found = names.get(tag_key)
+            if found is None:
+                found = names[tag_key] = {}
+                kinds[tag_key] = kind
+            if locale is not None:
+                found[locale] = (name, slug)
+            listed = order.get(article_key)
+            if listed is None:
+                listed = order[article_key] = {}
+            listed[tag_key] = position
+        unnamed = [key for key, found in names.items() if not found]
+        if unnamed:
+            for tag_key, locale, name, slug in conn.execute(
+                self._names_of, {"tags": [self._tag_id(key) for key in unnamed]}
+            ).all():
+                names[tag_key][locale] = (name, slug)
+        result: dict[UUID, tuple[TagRef, ...]] = {}
         tag_ids = self._tag_id
-        for article_key, tag_keys in order.items():
+        for article_key, positions in order.items():
             article_id = to_uuid(article_key)
-            chain = chain_of(tag_locale(articles[article_id]["locale"]))
+            chain = chains[articles[article_id]["locale"]]
             refs = []
-            for tag_key in tag_keys:
-                name, slug, name_locale = _pick(names[(article_key, tag_key)], chain)
+            for tag_key in sorted(positions, key=positions.__getitem__):
+                name, slug, name_locale = _pick(names[tag_key], chain)
                 refs.append(
                     _tag_ref(
                         {
@@ -454,15 +503,22 @@ class ArticleLoader:
             now=now,
         )
 
+    def load_teasers(
+        self, conn: Connection, rows: Sequence[Row[Any]], *, now: datetime
+    ) -> list[ArticleTeaser]:
+        """``rows`` (of ``teaser_columns``) completed with their tags: one more statement."""
+        if not rows:
+            return []
+        mappings = [row._mapping for row in rows]
+        by_id = {m["id"]: m for m in mappings}
+        ids = list(by_id)
+        values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
+        tags = self._load_tags(conn, values, by_id, _uuids(ids))
+        return [self._teaser(m, now, tags.get(m["id"], ())) for m in mappings]
+
     @staticmethod
-    def _article(
-        m: RowMapping,
-        now: datetime,
-        tags: Iterable[TagRef],
-        relations: Iterable[Relation],
-        editions: tuple[ArticleRef, ...] = (),
-    ) -> Article:
-        """An article row's mapping plus its tags and relations as an ``Article``."""
+    def _shown(m: RowMapping, now: datetime) -> _Shown:
+        """The values an article and its teaser both derive from a row at ``now``."""
         published_at = m["published_at"]
         status = _status(m["status"], published_at, now)
         first_published_at = m["first_published_at"]
@@ -472,12 +528,53 @@ class ArticleLoader:
         place, dateline_source = m["dateline_place"], m["dateline_source"]
         if place is not None or dateline_source is not None:
             dateline = _dateline({"place": place, "source": dateline_source})
-        source = None
-        if m["source_format"] is not None:
-            source = _source_ref({"format": m["source_format"], "locator": m["source_locator"]})
         provenance = None
         if m["date_provenance"]:
             provenance = DateProvenance.model_construct(**m["date_provenance"])
+        byline = tuple(_person({"name": p["name"], "role": p.get("role")}) for p in m["byline"])
+        return _Shown(status, first_published_at, dateline, provenance, byline)
+
+    @staticmethod
+    def _teaser(m: RowMapping, now: datetime, tags: Iterable[TagRef]) -> ArticleTeaser:
+        """A teaser row's mapping plus its tags as an ``ArticleTeaser``."""
+        shown = ArticleLoader._shown(m, now)
+        return _teaser(
+            {
+                "id": m["id"],
+                "locale": m["locale"],
+                "slug": m["slug"],
+                "headline": m["headline"],
+                "subheadline": m["subheadline"],
+                "summary": m["summary"],
+                "byline": shown.byline,
+                "dateline": shown.dateline,
+                "status": shown.status,
+                "created_at": m["created_at"],
+                "updated_at": m["updated_at"],
+                "published_at": m["published_at"],
+                "first_published_at": shown.first_published_at,
+                "tags": tuple(tags),
+                "version": m["version"],
+                "canonical_url": m["canonical_url"],
+                "date_provenance": shown.provenance,
+                "embargoed_until": m["embargoed_until"],
+                "translation_group": m["translation_group"],
+            }
+        )
+
+    @staticmethod
+    def _article(
+        m: RowMapping,
+        now: datetime,
+        tags: Iterable[TagRef],
+        relations: Iterable[Relation],
+        editions: tuple[ArticleRef, ...] = (),
+    ) -> Article:
+        """An article row's mapping plus its tags and relations as an ``Article``."""
+        shown = ArticleLoader._shown(m, now)
+        source = None
+        if m["source_format"] is not None:
+            source = _source_ref({"format": m["source_format"], "locator": m["source_locator"]})
         corrections = m["corrections"]
         return _article(
             {
@@ -488,21 +585,19 @@ class ArticleLoader:
                 "subheadline": m["subheadline"],
                 "summary": m["summary"],
                 "body": m["body"],
-                "byline": tuple(
-                    _person({"name": p["name"], "role": p.get("role")}) for p in m["byline"]
-                ),
-                "dateline": dateline,
-                "status": status,
+                "byline": shown.byline,
+                "dateline": shown.dateline,
+                "status": shown.status,
                 "created_at": m["created_at"],
                 "updated_at": m["updated_at"],
-                "published_at": published_at,
-                "first_published_at": first_published_at,
+                "published_at": m["published_at"],
+                "first_published_at": shown.first_published_at,
                 "tags": tuple(tags),
                 "relations": tuple(relations),
                 "version": m["version"],
                 "canonical_url": m["canonical_url"],
                 "source": source,
-                "date_provenance": provenance,
+                "date_provenance": shown.provenance,
                 "embargoed_until": m["embargoed_until"],
                 "corrections": tuple(
                     Correction.model_construct(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, bindparam, exists, select
 
-from newscms.domain.article import Article, ArticleDraft, ArticlePatch, SourceRef
+from newscms.domain.article import Article, ArticleDraft, ArticlePatch, ArticleTeaser, SourceRef
 from newscms.domain.page import Page
 from newscms.domain.status import Status
 from newscms.errors import NotFoundError, ValidationError
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
+    from sqlalchemy import Row
     from sqlalchemy.sql import ColumnElement, Select
 
     from newscms.store._loading import ArticleLoader
@@ -244,6 +245,79 @@ class ArticleRepository(Repository[Work]):
         Raises:
             InvalidCursorError: the cursor was edited or belongs to other filters.
         """
+        rows, next_cursor, now, public = self._listed(
+            teasers=False,
+            locale=locale,
+            status=status,
+            public=public,
+            tag=tag,
+            tag_kind=tag_kind,
+            person=person,
+            published_after=published_after,
+            published_before=published_before,
+            limit=limit,
+            cursor=cursor,
+        )
+        articles = self._loader.load(self.conn, rows, now=now, public=public)
+        return Page[Article].model_construct(items=tuple(articles), next_cursor=next_cursor)
+
+    @translated
+    def teasers(
+        self,
+        *,
+        locale: str | None = None,
+        status: Status | str | None = None,
+        public: bool = False,
+        tag: UUID | str | None = None,
+        tag_kind: str | None = None,
+        person: str | None = None,
+        published_after: datetime | None = None,
+        published_before: datetime | None = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> Page[ArticleTeaser]:
+        """The page ``list`` returns, as teasers: no body, relations or editions read.
+
+        What a listing page, a feed of headlines or an API index shows, at a fraction
+        of the cost: the body is most of a stored row, and a full article takes two or
+        three more statements to complete. Same arguments, same order; a cursor of
+        either method pages the other.
+
+        Raises:
+            InvalidCursorError: the cursor was edited or belongs to other filters.
+        """
+        rows, next_cursor, now, _ = self._listed(
+            teasers=True,
+            locale=locale,
+            status=status,
+            public=public,
+            tag=tag,
+            tag_kind=tag_kind,
+            person=person,
+            published_after=published_after,
+            published_before=published_before,
+            limit=limit,
+            cursor=cursor,
+        )
+        found = self._loader.load_teasers(self.conn, rows, now=now)
+        return Page[ArticleTeaser].model_construct(items=tuple(found), next_cursor=next_cursor)
+
+    def _listed(
+        self,
+        *,
+        teasers: bool,
+        locale: str | None,
+        status: Status | str | None,
+        public: bool,
+        tag: UUID | str | None,
+        tag_kind: str | None,
+        person: str | None,
+        published_after: datetime | None,
+        published_before: datetime | None,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[Sequence[Row[Any]], str | None, datetime, bool]:
+        """A page of ``list`` or ``teasers``: its rows, next cursor, moment and publicity."""
         filters = article_filter(
             locale=locale,
             status=status,
@@ -260,20 +334,24 @@ class ArticleRepository(Repository[Work]):
         if cursor is not None:
             after = decode_position(self.uow.cursors, cursor, scope)
         now = self.uow.now()
-        query, values = self._listing_query(filters, after, now)
+        query, values = self._listing_query(filters, after, now, teasers=teasers)
         values["limit"] = limit + 1  # one more row says whether a next page exists
         rows = self.conn.execute(query, values).all()
-        articles = self._loader.load(self.conn, rows[:limit], now=now, public=filters.public)
         next_cursor = None
         if len(rows) > limit:
             # The stored listing time, not one recomputed from the article: an embargo
             # (even a lifted one) keeps an article where it was listed.
             last = rows[limit - 1]._mapping
             next_cursor = encode_position(self.uow.cursors, scope, last[_CURSOR_AT], last["id"])
-        return Page[Article].model_construct(items=tuple(articles), next_cursor=next_cursor)
+        return rows[:limit], next_cursor, now, filters.public
 
     def _listing_query(
-        self, f: ArticleFilter, after: tuple[datetime, UUID] | None, now: datetime
+        self,
+        f: ArticleFilter,
+        after: tuple[datetime, UUID] | None,
+        now: datetime,
+        *,
+        teasers: bool,
     ) -> tuple[Select[Any], dict[str, Any]]:
         """The listing statement for these filters (built once per shape) and its values."""
         # Past the first page the cursor is the tighter upper bound; two bounds on the
@@ -291,12 +369,13 @@ class ArticleRepository(Repository[Work]):
             f.published_before is not None,
             after is not None,
             bounded,
+            teasers,
         )
         statements = self._loader.statements
         query = statements.get(shape)
         if query is None:
             query = statements[shape] = self._build_listing(
-                f, paging=after is not None, bounded=bounded
+                f, paging=after is not None, bounded=bounded, teasers=teasers
             )
         values: dict[str, Any] = {
             "now": now,
@@ -311,10 +390,13 @@ class ArticleRepository(Repository[Work]):
             values["after_at"], values["after_id"] = after
         return query, values
 
-    def _build_listing(self, f: ArticleFilter, *, paging: bool, bounded: bool) -> Select[Any]:
+    def _build_listing(
+        self, f: ArticleFilter, *, paging: bool, bounded: bool, teasers: bool
+    ) -> Select[Any]:
         """A listing statement for the filters ``f`` sets, every value a bound parameter."""
         a, at = self.t.articles, self.t.article_tags
-        columns = self._loader.article_columns
+        loader = self._loader
+        columns = loader.teaser_columns if teasers else loader.article_columns
         if f.tag is not None:
             # Walk the tag's (tag_id, is_public, listed_at) index in order and join.
             order_at, order_id = at.c.listed_at, at.c.article_id

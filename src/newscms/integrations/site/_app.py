@@ -216,7 +216,7 @@ class _Pages:
         if wanted != locale:
             return self._moved(links.home(wanted), request)
         page = self._listing(
-            request, lambda cursor: uow.articles.list(
+            request, lambda cursor: uow.articles.teasers(
                 public=True, locale=wanted, limit=self.page_size, cursor=cursor
             )
         )  # fmt: skip
@@ -243,7 +243,7 @@ class _Pages:
         if (wanted, current, region) != (locale, slug, link.kind == "region"):
             return self._moved(link.url, request)
         page = self._listing(
-            request, lambda cursor: uow.articles.list(
+            request, lambda cursor: uow.articles.teasers(
                 public=True, locale=wanted, tag=found.id, limit=self.page_size, cursor=cursor
             )
         )  # fmt: skip

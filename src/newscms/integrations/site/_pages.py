@@ -29,7 +29,7 @@ from newscms.utils.locales import babel_locale
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from newscms.domain import Article, ArticleRef, Relation, SearchHit, TagRef
+    from newscms.domain import Article, ArticleRef, ArticleTeaser, Relation, SearchHit, TagRef
     from newscms.formats import Site
 
 __all__ = [
@@ -175,7 +175,7 @@ def tag_link(tag: TagRef | Tag, locale: str, links: Links, default_locale: str) 
 
 
 def teasers(
-    articles: Iterable[Article], site: Site, links: Links, default_locale: str
+    articles: Iterable[Article | ArticleTeaser], site: Site, links: Links, default_locale: str
 ) -> tuple[Teaser, ...]:
     """The listing entries of ``articles``: each links to its page on ``site``."""
     return tuple(
@@ -284,14 +284,16 @@ def _language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _regions(article: Article, links: Links, default_locale: str) -> tuple[TagLink, ...]:
+def _regions(
+    article: Article | ArticleTeaser, links: Links, default_locale: str
+) -> tuple[TagLink, ...]:
     return tuple(
         tag_link(tag, article.locale, links, default_locale)
         for tag in article.tags_of_kind(TagKind.REGION)
     )
 
 
-def _stamp(article: Article, site: Site) -> str | None:
+def _stamp(article: Article | ArticleTeaser, site: Site) -> str | None:
     """The machine-readable publication time of a ``<time datetime>``."""
     return site.timestamp(article.published_at) if article.published_at is not None else None
 

@@ -109,6 +109,7 @@ class AsyncArticleRepository(AsyncRepository[ArticleRepository]):
     edition = _Bridged(ArticleRepository.edition)
     find_by_source = _Bridged(ArticleRepository.find_by_source)
     list = _Bridged(ArticleRepository.list)
+    teasers = _Bridged(ArticleRepository.teasers)
     create = _Bridged(ArticleRepository.create)
     create_many = _Bridged(ArticleRepository.create_many)
     stored_of = _Bridged(ArticleRepository.stored_of)
