@@ -117,6 +117,12 @@ class CoreArticle:
 
 # -- reads ------------------------------------------------------------------------------
 
+# What a teaser listing leaves out: the long texts and the lookup keys (a teaser shows
+# the headline, summary, dates and tags).
+_NOT_IN_TEASERS = frozenset(
+    {"body", "corrections", "source_format", "source_locator", "url_key", "title_key", "source_key"}
+)
+
 
 @lru_cache(maxsize=8)
 def _target(t: Tables) -> FromClause:
@@ -130,7 +136,23 @@ def complete(
     """Add tags and public relations to article rows: two statements for the whole page."""
     if not rows:
         return []
-    ids = [row.id for row in rows]
+    tags = _tags_of(conn, t, rows)
+    relations = _relations_of(conn, t, [row.id for row in rows], now)
+    return [CoreArticle(row, tags[row.id], tuple(relations.get(row.id, ()))) for row in rows]
+
+
+def complete_teasers(conn: Connection, t: Tables, rows: Sequence[Row[Any]]) -> list[CoreArticle]:
+    """Add tags to teaser rows (no body): one statement for the whole page."""
+    if not rows:
+        return []
+    tags = _tags_of(conn, t, rows)
+    return [CoreArticle(row, tags[row.id], ()) for row in rows]
+
+
+def _tags_of(
+    conn: Connection, t: Tables, rows: Sequence[Row[Any]]
+) -> dict[UUID, tuple[CoreTag, ...]]:
+    """The tags of each article row, named in its locale (or the default one), in order."""
     at, tg, tn = t.article_tags, t.tags, t.tag_names
     locales = {row.locale for row in rows} | {TAG_LOCALE}
     names: dict[tuple[UUID, UUID], dict[str, tuple[str, str, str]]] = defaultdict(dict)
@@ -139,7 +161,7 @@ def complete(
         select(at.c.article_id, at.c.tag_id, tg.c.kind, tn.c.locale, tn.c.name, tn.c.slug)
         .join(tg, tg.c.id == at.c.tag_id)
         .join(tn, tn.c.tag_id == at.c.tag_id)
-        .where(at.c.article_id.in_(ids), tn.c.locale.in_(locales))
+        .where(at.c.article_id.in_([row.id for row in rows]), tn.c.locale.in_(locales))
         .order_by(at.c.article_id, at.c.position)
     )
     for article_id, tag_id, kind, locale, name, slug in tag_rows:
@@ -147,7 +169,21 @@ def complete(
         if key not in names:
             order[article_id].append(tag_id)
         names[key][locale] = (kind, name, slug)
+    result = {}
+    for row in rows:
+        tags = []
+        for tag_id in order.get(row.id, ()):
+            localized = names[(row.id, tag_id)]
+            kind, name, slug = localized.get(row.locale) or localized[TAG_LOCALE]
+            tags.append(CoreTag(tag_id, kind, name, slug))
+        result[row.id] = tuple(tags)
+    return result
 
+
+def _relations_of(
+    conn: Connection, t: Tables, ids: list[UUID], now: datetime
+) -> dict[UUID, list[CoreRelation]]:
+    """The outgoing relations of each article, targets public at ``now`` or pending."""
     r, target = t.relations, _target(t)
     relations: dict[UUID, list[CoreRelation]] = defaultdict(list)
     relation_rows = conn.execute(
@@ -172,16 +208,7 @@ def complete(
     )
     for rel_id, source_id, kind, position, target_id, slug, headline in relation_rows:
         relations[source_id].append(CoreRelation(rel_id, kind, position, target_id, slug, headline))
-
-    result = []
-    for row in rows:
-        tags = []
-        for tag_id in order.get(row.id, ()):
-            localized = names[(row.id, tag_id)]
-            kind, name, slug = localized.get(row.locale) or localized[TAG_LOCALE]
-            tags.append(CoreTag(tag_id, kind, name, slug))
-        result.append(CoreArticle(row, tuple(tags), tuple(relations.get(row.id, ()))))
-    return result
+    return relations
 
 
 def get_by_slug(
@@ -215,11 +242,12 @@ def list_by_tag(
     *,
     limit: int,
     after: Keyset | None = None,
+    teasers: bool = False,
 ) -> tuple[list[CoreArticle], Keyset | None]:
     """Newest public articles with a tag: one page, and the key of the next one."""
     a, at = t.articles, t.article_tags
     query = (
-        select(a)
+        select(*_listed_columns(t, teasers))
         .select_from(at)
         .join(a, a.c.id == at.c.article_id)
         .where(at.c.tag_id == tag_id, at.c.is_public.is_(True), at.c.listed_at <= now)
@@ -227,7 +255,7 @@ def list_by_tag(
     if after is not None:
         query = query.where(_after(at.c.listed_at, at.c.article_id, after))
     query = query.order_by(at.c.listed_at.desc(), at.c.article_id.desc()).limit(limit + 1)
-    return _page(conn, t, conn.execute(query).all(), now, limit)
+    return _page(conn, t, conn.execute(query).all(), now, limit, teasers=teasers)
 
 
 def list_by_locale(
@@ -238,14 +266,17 @@ def list_by_locale(
     *,
     limit: int,
     after: Keyset | None = None,
+    teasers: bool = False,
 ) -> tuple[list[CoreArticle], Keyset | None]:
     """Newest public articles of a locale: one page, and the key of the next one."""
     a = t.articles
-    query = select(a).where(a.c.locale == locale, a.c.is_public.is_(True), a.c.listed_at <= now)
+    query = select(*_listed_columns(t, teasers)).where(
+        a.c.locale == locale, a.c.is_public.is_(True), a.c.listed_at <= now
+    )
     if after is not None:
         query = query.where(_after(a.c.listed_at, a.c.id, after))
     query = query.order_by(a.c.listed_at.desc(), a.c.id.desc()).limit(limit + 1)
-    return _page(conn, t, conn.execute(query).all(), now, limit)
+    return _page(conn, t, conn.execute(query).all(), now, limit, teasers=teasers)
 
 
 def list_newest(
@@ -262,12 +293,28 @@ def list_newest(
     return _page(conn, t, conn.execute(query).all(), now, limit)
 
 
+def _listed_columns(t: Tables, teasers: bool) -> tuple[ColumnElement[Any], ...]:
+    """Every article column, or a teaser's: all but the body and the other long texts."""
+    a = t.articles
+    if not teasers:
+        return tuple(a.c)
+    return tuple(c for c in a.c if c.name not in _NOT_IN_TEASERS)
+
+
 def _page(
-    conn: Connection, t: Tables, rows: Sequence[Row[Any]], now: datetime, limit: int
+    conn: Connection,
+    t: Tables,
+    rows: Sequence[Row[Any]],
+    now: datetime,
+    limit: int,
+    *,
+    teasers: bool = False,
 ) -> tuple[list[CoreArticle], Keyset | None]:
     more = len(rows) > limit
     rows = rows[:limit]
     following = (rows[-1].listed_at, rows[-1].id) if more else None
+    if teasers:
+        return complete_teasers(conn, t, rows), following
     return complete(conn, t, rows, now), following
 
 

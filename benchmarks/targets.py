@@ -64,6 +64,7 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "listing.locale.*", "≤ 1 ms (#7)", "#7 (tag-listing bound; listings stay flat)", at_most=1.0
     ),
+    Target("listing.teasers.*", "≤ 1 ms (#15)", "#15: any listing of 20 ≤ 1 ms", at_most=1.0),
     Target(
         "search.*",
         "≤ 10 ms (#7; #5: 20 ms), ≤ 1.3x Core (#5)",

@@ -4,8 +4,10 @@ Tags: the most used one (about 10% of articles) and a rare one (the least used t
 still has 50 pages; in a database too small for that, a tag a tenth as common as the
 most used one). When a listing has fewer than 50 pages, its last full page is measured.
 Locales: ``en`` (80% of articles) and ``it`` (20%). Pages hold 20 articles, complete
-with tags and relations, on both paths. The cursor of page 50 is found by walking
-pages 1-49 untimed, on both paths, comparing every page on the way.
+with tags and relations, on both paths. The popular tag and ``en`` are also measured as
+teasers (``uow.articles.teasers``; Core selects the same columns, no body, and reads the
+tags only). The cursor of page 50 is found by walking pages 1-49 untimed, on both paths,
+comparing every page on the way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import func, select
 from benchmarks import core
 from benchmarks.harness import Figure, Samples, WorkloadFamily, duel, expect_equal
 from benchmarks.workloads.get import same_article
+from newscms import Article
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from benchmarks.harness import Bench
-    from newscms import Article, Page, UnitOfWork
+    from newscms import ArticleTeaser, Page, UnitOfWork
 
 __all__ = ["FAMILY"]
 
@@ -46,15 +49,23 @@ class Listing:
     baseline: CoreListing
     baseline_argument: Any
     articles: int
+    teasers: bool = False
 
-    def ours(self, uow: UnitOfWork, cursor: str | None) -> Page[Article]:
-        return uow.articles.list(public=True, limit=LIMIT, cursor=cursor, **self.filters)
+    def ours(self, uow: UnitOfWork, cursor: str | None) -> Page[Article] | Page[ArticleTeaser]:
+        read = uow.articles.teasers if self.teasers else uow.articles.list
+        return read(public=True, limit=LIMIT, cursor=cursor, **self.filters)
 
     def theirs(
         self, bench: Bench, conn: Connection, after: core.Keyset | None
     ) -> tuple[list[core.CoreArticle], core.Keyset | None]:
         return self.baseline(
-            conn, bench.tables, self.baseline_argument, bench.now, limit=LIMIT, after=after
+            conn,
+            bench.tables,
+            self.baseline_argument,
+            bench.now,
+            limit=LIMIT,
+            after=after,
+            teasers=self.teasers,
         )
 
 
@@ -69,7 +80,7 @@ class Position:
 
 def _same_page(
     what: str,
-    ours: Page[Article],
+    ours: Page[Article] | Page[ArticleTeaser],
     theirs: tuple[list[core.CoreArticle], core.Keyset | None],
     *,
     deep: bool,
@@ -81,7 +92,25 @@ def _same_page(
     )
     if deep:
         for article, other in zip(ours.items, items, strict=True):
-            same_article(what, article, other)
+            if isinstance(article, Article):
+                same_article(what, article, other)
+            else:
+                _same_teaser(what, article, other)
+
+
+def _same_teaser(what: str, ours: ArticleTeaser, theirs: core.CoreArticle) -> None:
+    """Raise unless both paths returned the same teaser and tags (and neither a body)."""
+    row = theirs.row
+    expect_equal(
+        f"{what}: the teaser",
+        (ours.id, ours.slug, ours.headline, ours.summary, ours.version, "body" in row._fields),
+        (row.id, row.slug, row.headline, row.summary, row.version, False),
+    )
+    expect_equal(
+        f"{what}: its tags",
+        [(tag.id, tag.kind, tag.name, tag.slug) for tag in ours.tags],
+        [(tag.id, tag.kind, tag.name, tag.slug) for tag in theirs.tags],
+    )
 
 
 def _tag_counts(bench: Bench) -> list[tuple[UUID, int]]:
@@ -131,7 +160,8 @@ def listings(bench: Bench) -> list[Listing]:
         )
         for name, (tag_id, n) in (("popular", popular), ("rare", rare))
     ]
-    for locale, n in sorted(_locale_counts(bench).items()):
+    locales = sorted(_locale_counts(bench).items())
+    for locale, n in locales:
         found.append(
             Listing(
                 f"listing.locale.{locale}",
@@ -142,6 +172,28 @@ def listings(bench: Bench) -> list[Listing]:
                 n,
             )
         )
+    popular_id, popular_n = popular
+    largest, largest_n = max(locales, key=lambda item: item[1])
+    found += [
+        Listing(
+            "listing.teasers.tag.popular",
+            f"teasers, popular tag ({popular_n / total:.1%})",
+            {"tag": popular_id},
+            core.list_by_tag,
+            popular_id,
+            popular_n,
+            teasers=True,
+        ),
+        Listing(
+            f"listing.teasers.locale.{largest}",
+            f"teasers, locale {largest} ({largest_n / total:.0%})",
+            {"locale": largest},
+            core.list_by_locale,
+            largest,
+            largest_n,
+            teasers=True,
+        ),
+    ]
     return found
 
 
@@ -175,7 +227,7 @@ def _measure(bench: Bench, listing: Listing, position: Position) -> Figure:
     what = f"{listing.id} page {position.page}"
     checked = 0
 
-    def check(key: Position, a: Page[Article], b: Any) -> None:
+    def check(key: Position, a: Page[Article] | Page[ArticleTeaser], b: Any) -> None:
         _same_page(what, a, b, deep=True)
 
     for _ in range(options.repeat):

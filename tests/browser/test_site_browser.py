@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 SAMPLE = "beijing-does-not-want-to-help-pyongyang-in-its-arms-race"
 SAMPLE_HEADLINE = 'Beijing "does not want to help Pyongyang in its arms race"'
@@ -23,6 +24,17 @@ def _text(driver: Any, css: str) -> str:
 
 def _all(driver: Any, css: str) -> list[str]:
     return [element.text for element in driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+def _submit(driver: Any, element: Any) -> None:
+    """Submit ``element``'s form and wait for the next page.
+
+    Selenium submits through a script, which returns before the browser navigates
+    (a click waits for it; a script does not).
+    """
+    before = driver.current_url
+    element.submit()
+    WebDriverWait(driver, 10).until(lambda d: d.current_url != before)
 
 
 def test_home_article_tag_page_and_older_stories(browser: Any, server: str, screenshot) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +77,7 @@ def test_search(browser: Any, server: str, screenshot) -> None:  # type: ignore[
     browser.get(f"{server}en/")
     box = browser.find_element(By.CSS_SELECTOR, ".search-box input[name=q]")
     box.send_keys("Pyongyang")
-    box.submit()
+    _submit(browser, box)
     assert unquote(browser.current_url).endswith("/en/search?q=Pyongyang")
     assert _text(browser, "h1") == "Search results for “Pyongyang”"
     assert browser.find_elements(By.CSS_SELECTOR, ".teaser mark")

@@ -59,6 +59,7 @@ def test_every_workload_produces_checked_figures(tmp_path: Path) -> None:
         "ingest", "ingest.rss", "get.slug", "get.slug.request",
         "listing.tag.popular.p1", "listing.tag.rare.p1",
         "listing.locale.en.p1", "listing.locale.en.p50", "listing.locale.it.p1",
+        "listing.teasers.tag.popular.p1", "listing.teasers.locale.en.p1",
         "search.topic", "search.rare", "search.common", "related", "feed",
         "sitemap", "sitemap.rss", "update.reslug", "import.legacy",
     } <= figures.keys()  # fmt: skip
