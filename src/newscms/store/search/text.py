@@ -444,11 +444,13 @@ def _place(
 ) -> tuple[list[Span], list[Span]]:
     """Spans of the tokens and run ends of one word.
 
-    They are placed character by character when folding kept the word's length, else
-    each spans the whole word.
+    They are placed character by character when folding turned each character into
+    exactly one, else each spans the whole word (a length kept overall is not enough:
+    ``Æ`` → ``ae`` and a dropped variation selector cancel out).
     """
     folded = fold(word)
-    if len(folded) == len(word):
+    singles = [fold(char) for char in word]
+    if all(len(single) == 1 for single in singles) and "".join(singles) == folded:
         main: list[Span] = []
         tail: list[Span] = []
         for match in _runs().finditer(folded):
