@@ -146,8 +146,12 @@ def _checked_text(url: object) -> str:
 
 
 def _recorded(text: str) -> str:
-    """The URL as recorded: without its fragment, a bare relative locator with its ``/``."""
-    without_fragment = text.partition("#")[0]
+    """The URL as recorded: without its fragment, a bare relative locator with its ``/``.
+
+    Spaces before the fragment go with it (``/a #top`` is ``/a``), as surrounding ones
+    do: the recorded form must read back as the same URL.
+    """
+    without_fragment = text.partition("#")[0].rstrip()
     if not without_fragment or without_fragment.startswith("?"):
         raise ValidationError(
             f"{_shown(text)} names no page, only a query or a fragment of one; "
