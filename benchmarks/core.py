@@ -43,6 +43,7 @@ from newscms.store.relations import TITLE_MATCH_WINDOW
 from newscms.store.search.documents import FIELDS, PreparedDocument, prepare
 from newscms.store.search.mariadb import document_text
 from newscms.store.search.postgres import CONFIGURATIONS
+from newscms.store.search.stemming import stemmed_document
 from newscms.utils import sanitize_html, slugify
 from newscms.utils.keys import source_key, tag_locale, title_key
 
@@ -457,7 +458,7 @@ def write_search_index(conn: Connection, t: Tables, documents: Sequence[Prepared
     The filter rows are copied from the article rows (``INSERT ... SELECT``); the text
     rows go into the engine's table with executemany: FTS5 keyed by the filter row's id
     on SQLite, a weighted ``tsvector`` per article on PostgreSQL, the padded document
-    on MariaDB.
+    on MariaDB. SQLite and MariaDB get the words' Snowball stems, as newscms writes them.
     """
     if not documents:
         return
@@ -476,7 +477,7 @@ def write_search_index(conn: Connection, t: Tables, documents: Sequence[Prepared
             insert(fts),
             [
                 {"rowid": ids[doc.article_id], **{f: doc.field(f) for f in FIELDS}}
-                for doc in documents
+                for doc in map(stemmed_document, documents)
             ],
         )
         return
@@ -497,7 +498,10 @@ def write_search_index(conn: Connection, t: Tables, documents: Sequence[Prepared
     fulltext = table(name, column("article_id", Uuid()), column("document"))
     conn.execute(
         insert(fulltext),
-        [{"article_id": doc.article_id, "document": document_text(doc)} for doc in documents],
+        [
+            {"article_id": doc.article_id, "document": document_text(stemmed_document(doc))}
+            for doc in documents
+        ],
     )
 
 

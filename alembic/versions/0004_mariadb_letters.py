@@ -15,20 +15,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from newscms.store.migrations import current_prefix, current_schema
+from newscms.store.migrations import (
+    current_prefix,
+    current_schema,
+    flag_search_reindex,
+    unflag_search_reindex,
+)
 
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-REINDEX_FLAG = "search_reindex_needed"
-
-
-def _meta() -> sa.TableClause:
-    return sa.table(
-        f"{current_prefix()}meta", sa.column("key"), sa.column("value"), schema=current_schema()
-    )
 
 
 def upgrade() -> None:
@@ -38,11 +35,8 @@ def upgrade() -> None:
     articles = sa.table(f"{current_prefix()}articles", sa.column("id"), schema=current_schema())
     if bind.execute(sa.select(articles.c.id).limit(1)).first() is None:
         return
-    meta = _meta()
-    if bind.execute(sa.select(meta.c.key).where(meta.c.key == REINDEX_FLAG)).first() is None:
-        op.execute(meta.insert().values(key=REINDEX_FLAG, value=revision))
+    flag_search_reindex(revision)
 
 
 def downgrade() -> None:
-    meta = _meta()
-    op.execute(meta.delete().where(meta.c.key == REINDEX_FLAG, meta.c.value == revision))
+    unflag_search_reindex(revision)

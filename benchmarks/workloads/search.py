@@ -46,6 +46,7 @@ from benchmarks.harness import Figure, Samples, WorkloadFamily, duel, expect_equ
 from newscms.store.search.postgres import CONFIGURATIONS
 from newscms.store.search.query import parse_query
 from newscms.store.search.snippets import highlight, snippet
+from newscms.store.search.stemming import stem_tokens
 from newscms.store.search.text import plain_text, tokens
 
 if TYPE_CHECKING:
@@ -123,14 +124,24 @@ def _words(query: str) -> list[list[str]]:
     return [found for word in query.split() if (found := tokens(word))]
 
 
+def _forms(word: Sequence[str], languages: Sequence[str]) -> list[tuple[str, ...]]:
+    """A word as SQLite and MariaDB are asked for it: as written, or as a stem of a
+    language stored (their indexes hold the stems newscms's ``stemming`` makes)."""
+    forms = [tuple(word), *(tuple(stem_tokens(word, language)) for language in languages)]
+    return list(dict.fromkeys(forms))
+
+
 def _sqlite_matches(
-    t: Tables, words: Sequence[Sequence[str]]
+    t: Tables, words: Sequence[Sequence[str]], languages: Sequence[str]
 ) -> tuple[Any, ColumnElement[Any], Any]:
     name = f"{t.prefix}search_index"
     fts = table(name, column("rowid"))
     hidden = literal_column(f'"{name}"')
     rank = cast(-func.bm25(hidden, *BM25) * SCALE, BigInteger)
-    expression = " AND ".join('"' + " ".join(word) + '"' for word in words)
+    expression = " AND ".join(
+        "(" + " OR ".join('"' + " ".join(form) + '"' for form in _forms(word, languages)) + ")"
+        for word in words
+    )
     d = t.search_documents
     return fts.join(d, d.c.id == fts.c.rowid), rank, hidden.op("MATCH")(expression)
 
@@ -168,7 +179,7 @@ def _postgres_matches(
 
 
 def _mariadb_matches(
-    t: Tables, words: Sequence[Sequence[str]]
+    t: Tables, words: Sequence[Sequence[str]], languages: Sequence[str]
 ) -> tuple[Any, ColumnElement[Any], Any]:
     idx = table(f"{t.prefix}search_index", column("article_id"), column("document"))
 
@@ -176,7 +187,11 @@ def _mariadb_matches(
         found = [token.ljust(3, "_") for token in word]
         return found[0] if len(found) == 1 else '"' + " ".join(found) + '"'
 
-    against = " ".join("+" + padded(word) for word in words)
+    def either(word: Sequence[str]) -> str:
+        forms = [padded(form) for form in _forms(word, languages)]
+        return forms[0] if len(forms) == 1 else "(" + " ".join(forms) + ")"
+
+    against = " ".join("+" + either(word) for word in words)
     relevance = literal_column(f"MATCH (document) AGAINST ('{against}' IN BOOLEAN MODE)")
     d = t.search_documents
     return (
@@ -192,12 +207,13 @@ def core_search(
     """The best ``LIMIT`` public hits of a query of plain words, written by hand."""
     words = _words(query)
     dialect = conn.dialect.name
+    languages = [config for config in configs if config != "simple"]
     if dialect == "sqlite":
-        joined, rank, condition = _sqlite_matches(t, words)
+        joined, rank, condition = _sqlite_matches(t, words, languages)
     elif dialect == "postgresql":
         joined, rank, condition = _postgres_matches(t, words, configs)
     else:
-        joined, rank, condition = _mariadb_matches(t, words)
+        joined, rank, condition = _mariadb_matches(t, words, languages)
     d, a = t.search_documents, t.articles
     top = (
         select(d.c.article_id, d.c.listed_at, rank.label("rank"))

@@ -17,7 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
+import sqlalchemy as sa
+from alembic import command, op
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -25,7 +26,7 @@ from alembic.script import ScriptDirectory
 from newscms.errors import MigrationError, NewsCMSError, SchemaError
 from newscms.store._errors import translate_errors
 from newscms.store._locks import LockBusy, busy_message, connection_lock, transaction_lock
-from newscms.store.search.schema import is_engine_specific
+from newscms.store.search.schema import REINDEX_FLAG, is_engine_specific
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,12 +42,14 @@ __all__ = [
     "current_schema",
     "downgrade",
     "exclude_newscms_tables",
+    "flag_search_reindex",
     "head_revision",
     "include_modelled_tables",
     "migrate",
     "run_environment",
     "schema_status",
     "script_location",
+    "unflag_search_reindex",
 ]
 
 _LOCK_NAME = "newscms_migrate"
@@ -181,6 +184,31 @@ def current_prefix() -> str:
 def current_schema() -> str | None:
     """The database schema of the migration being run (for use inside migration scripts)."""
     return _tables_in_context().schema
+
+
+def _meta_table() -> sa.TableClause:
+    return sa.table(
+        f"{current_prefix()}meta", sa.column("key"), sa.column("value"), schema=current_schema()
+    )
+
+
+def flag_search_reindex(revision: str) -> None:
+    """Record that the search index must be rebuilt (for use inside migration scripts).
+
+    Searches then raise ``SchemaError`` asking for ``newscms reindex`` until it has run,
+    rather than quietly missing words indexed the old way. ``revision`` is kept as the
+    flag's value; an existing flag is left as it is.
+    """
+    meta = _meta_table()
+    found = op.get_bind().execute(sa.select(meta.c.key).where(meta.c.key == REINDEX_FLAG))
+    if found.first() is None:
+        op.execute(meta.insert().values(key=REINDEX_FLAG, value=revision))
+
+
+def unflag_search_reindex(revision: str) -> None:
+    """Drop the reindex flag ``revision`` set, if it is still there (inside migrations)."""
+    meta = _meta_table()
+    op.execute(meta.delete().where(meta.c.key == REINDEX_FLAG, meta.c.value == revision))
 
 
 def exclude_newscms_tables(prefix: str = "newscms_") -> Callable[..., bool]:

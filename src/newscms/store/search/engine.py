@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newscms.store.search.schema import index_table_name
+from newscms.store.search.stemming import languages_searched, stemmed_document, stemmed_query
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Hashable, Mapping, Sequence
@@ -50,6 +51,10 @@ class SearchEngine(ABC):
     key_column: ClassVar[str]
     """The ``search_documents`` column the match key equals (``id`` or ``article_id``)."""
 
+    stems_in_python: ClassVar[bool] = False
+    """Whether the index holds Snowball stems made by newscms (``stemming``), for an
+    engine with no stemmer of its own: documents are written and queries asked so."""
+
     indexes_at_commit: ClassVar[bool] = False
     """Whether index changes become searchable only when the transaction commits
     (InnoDB FULLTEXT). Such an engine also implements ``stored`` and ``score``, so a
@@ -60,6 +65,24 @@ class SearchEngine(ABC):
         self.name = index_table_name(tables.prefix)
         self.statements: dict[Hashable, Select[Any]] = {}
         """Whole search statements by shape (the repository's); bounded by ``STATEMENTS``."""
+
+    def searched(
+        self, conn: Connection, query: SearchQuery, *, locale: str | None, cache: dict[Any, Any]
+    ) -> SearchQuery:
+        """``query`` as this engine is asked it: with its stems where newscms stems.
+
+        ``locale`` and ``cache`` are ``match``'s; the result is what ``match``,
+        ``matches`` and ``score`` are then given.
+        """
+        if not self.stems_in_python:
+            return query
+        return stemmed_query(query, languages_searched(conn, self.tables, locale, cache))
+
+    def indexed(self, documents: Sequence[PreparedDocument]) -> Sequence[PreparedDocument]:
+        """``documents`` as this engine indexes them: stemmed where newscms stems."""
+        if not self.stems_in_python:
+            return documents
+        return [stemmed_document(document) for document in documents]
 
     @abstractmethod
     def write(

@@ -300,6 +300,7 @@ class MariaDBFulltext(SearchEngine):
     """The FULLTEXT index of a MariaDB or MySQL database."""
 
     key_column: ClassVar[str] = "article_id"
+    stems_in_python: ClassVar[bool] = True
     indexes_at_commit: ClassVar[bool] = True
 
     def __init__(self, tables: Tables) -> None:
@@ -324,7 +325,10 @@ class MariaDBFulltext(SearchEngine):
             return
         conn.execute(
             self._upsert,
-            [{"article_id": doc.article_id, "document": document_text(doc)} for doc in documents],
+            [
+                {"article_id": doc.article_id, "document": document_text(doc)}
+                for doc in self.indexed(documents)
+            ],
         )
 
     def stored(self, conn: Connection, article_ids: Collection[UUID]) -> dict[UUID, str]:

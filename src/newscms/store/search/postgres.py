@@ -41,8 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR, insert
 from sqlalchemy.types import Double
 
-from newscms.store._base import quoted_name
 from newscms.store.search.engine import RANK_SCALE, Match, SearchEngine
+from newscms.store.search.stemming import LANGUAGES, stored_locales
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -57,40 +57,10 @@ if TYPE_CHECKING:
 
 __all__ = ["CONFIGURATIONS", "RANK_WEIGHTS", "PostgresTextSearch", "configuration_for"]
 
-CONFIGURATIONS: dict[str, str] = {
-    "ar": "arabic",
-    "ca": "catalan",
-    "da": "danish",
-    "de": "german",
-    "el": "greek",
-    "en": "english",
-    "es": "spanish",
-    "eu": "basque",
-    "fi": "finnish",
-    "fr": "french",
-    "ga": "irish",
-    "hi": "hindi",
-    "hu": "hungarian",
-    "hy": "armenian",
-    "id": "indonesian",
-    "it": "italian",
-    "lt": "lithuanian",
-    "nb": "norwegian",
-    "ne": "nepali",
-    "nl": "dutch",
-    "nn": "norwegian",
-    "no": "norwegian",
-    "pt": "portuguese",
-    "ro": "romanian",
-    "ru": "russian",
-    "sr": "serbian",
-    "sv": "swedish",
-    "ta": "tamil",
-    "tr": "turkish",
-    "yi": "yiddish",
-}
-"""Language subtag → text-search configuration; ``simple`` for every other language,
-and for these when the server lacks the configuration (older PostgreSQL releases)."""
+CONFIGURATIONS: dict[str, str] = LANGUAGES
+"""Language subtag → text-search configuration (the Snowball stemmers' names); ``simple``
+for every other language, and for these when the server lacks the configuration (older
+PostgreSQL releases)."""
 
 SIMPLE = "simple"
 FIELD_WEIGHTS = (("headline", "A"), ("tags", "B"), ("summary", "C"), ("body", "D"), ("chars", "D"))
@@ -103,18 +73,6 @@ _WEIGHTS: ColumnElement[Any] = literal_column(
 )
 
 _AVAILABLE: WeakKeyDictionary[Engine, frozenset[str]] = WeakKeyDictionary()
-_CONFIGS_KEY = "search_postgres_configurations"
-
-# Distinct locales stored, one index probe each (PostgreSQL has no skip scan of its own).
-_LOCALES = """
-WITH RECURSIVE locales(locale) AS (
-    (SELECT locale FROM {articles} ORDER BY locale LIMIT 1)
-    UNION ALL
-    SELECT (SELECT a.locale FROM {articles} a WHERE a.locale > l.locale ORDER BY a.locale LIMIT 1)
-    FROM locales l WHERE l.locale IS NOT NULL
-)
-SELECT locale FROM locales WHERE locale IS NOT NULL
-"""
 
 
 def configuration_for(locale: str, available: frozenset[str]) -> str:
@@ -314,13 +272,8 @@ class PostgresTextSearch(SearchEngine):
         available = _available(conn)
         if locale is not None:
             return [configuration_for(locale, available)]
-        configs: list[str] | None = cache.get(_CONFIGS_KEY)
-        if configs is None:
-            quoted = quoted_name(conn, self.tables.articles.fullname)
-            locales = conn.execute(text(_LOCALES.format(articles=quoted))).scalars()
-            configs = sorted({configuration_for(loc, available) for loc in locales})
-            cache[_CONFIGS_KEY] = configs
-        return configs
+        locales = stored_locales(conn, self.tables, cache)
+        return sorted({configuration_for(loc, available) for loc in locales})
 
     def match(
         self, conn: Connection, query: SearchQuery, *, locale: str | None, cache: dict[Any, Any]

@@ -141,7 +141,7 @@ class SearchRepository(Repository[UnitState]):
             SchemaError: the index of articles stored before the search index existed
                 has not been built yet (run ``newscms reindex``).
         """
-        parsed = parse_query(query)
+        parsed = parse_query(query)  # what the reader asked, highlighted as typed
         filters = article_filter(
             locale=locale,
             status=status,
@@ -159,8 +159,10 @@ class SearchRepository(Repository[UnitState]):
         if cursor is not None:
             after = decode_position(self.uow.cursors, cursor, scope, ranked=True)
         now = self.uow.now()
-        pending = self._pending() if self._engine.indexes_at_commit else set()
-        statement, values = self._statement(parsed, filters, after, now, hide=bool(pending))
+        engine = self._engine
+        asked = engine.searched(self.conn, parsed, locale=filters.locale, cache=self.uow.cache)
+        pending = self._pending() if engine.indexes_at_commit else set()
+        statement, values = self._statement(asked, filters, after, now, hide=bool(pending))
         if pending:
             values["pending"] = list(pending)
         rows: Sequence[Row[Any]] = self.conn.execute(
@@ -168,7 +170,7 @@ class SearchRepository(Repository[UnitState]):
         ).all()
         if pending:
             rows = self._with_pending(
-                rows, query=parsed, f=filters, after=after, values=values, size=limit + 1
+                rows, query=asked, f=filters, after=after, values=values, size=limit + 1
             )
         loader = loader_for(self.t, self.uow.settings.locales)
         articles = loader.load(self.conn, rows[:limit], now=now, public=filters.public)

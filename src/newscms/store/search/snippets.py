@@ -8,7 +8,7 @@ A snippet is a window of about ``SNIPPET_LENGTH`` characters of the summary and 
 where the most different query terms appear. Finding it must stay cheap for twenty
 hits of 2,500-character bodies, so candidate places are found by substring search in
 the folded text and only the chosen window is split into tokens and checked.
-Stemmed matches that only PostgreSQL makes (``votes`` for ``vote``) are not marked.
+Stemmed matches (``votes`` for ``vote``) are not marked.
 """
 
 from __future__ import annotations

@@ -79,6 +79,7 @@ class SQLiteFTS5(SearchEngine):
     """The FTS5 index of a SQLite database."""
 
     key_column: ClassVar[str] = "id"
+    stems_in_python: ClassVar[bool] = True
 
     def __init__(self, tables: Tables) -> None:
         super().__init__(tables)
@@ -101,7 +102,7 @@ class SQLiteFTS5(SearchEngine):
         """Insert or replace the FTS5 rows (one statement for all ``documents``)."""
         rows = [
             {"rowid": document_ids[doc.article_id], **{name: doc.field(name) for name in FIELDS}}
-            for doc in documents
+            for doc in self.indexed(documents)
             if doc.article_id in document_ids
         ]
         if rows:
