@@ -46,7 +46,7 @@ from benchmarks.harness import Figure, Samples, WorkloadFamily, duel, expect_equ
 from newscms.store.search.postgres import CONFIGURATIONS
 from newscms.store.search.query import parse_query
 from newscms.store.search.snippets import highlight, snippet
-from newscms.store.search.stemming import stem_tokens
+from newscms.store.search.stemming import language_of, stem_tokens
 from newscms.store.search.text import plain_text, tokens
 
 if TYPE_CHECKING:
@@ -234,8 +234,14 @@ def core_search(
         text = "\n\n".join(
             part for part in (row.subheadline, row.summary, plain_text(row.body)) if part
         )
+        language = language_of(row.locale)
         hits.append(
-            CoreHit(found, row.rank, highlight(row.headline, parsed), snippet(text, parsed))
+            CoreHit(
+                found,
+                row.rank,
+                highlight(row.headline, parsed, language=language),
+                snippet(text, parsed, language=language),
+            )
         )
     return hits
 

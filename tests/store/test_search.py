@@ -591,6 +591,15 @@ def test_a_transaction_finds_what_it_saved_by_its_stems(store):
     assert _public_hits(store, "votes") == [saved.id]
 
 
+def test_hits_mark_the_words_of_the_query_words_stems(store, corpus):
+    with store.session(readonly=True) as uow:
+        (hit,) = uow.search.search("vote count").items
+    assert hit.article.id == corpus["en-election"].id
+    assert "<mark>Voting</mark> lasts five weeks; <mark>votes</mark> are <mark>counted</mark>" in (
+        hit.snippet
+    )
+
+
 def test_articles_of_languages_without_a_stemmer_are_indexed_as_written(store):
     with store.session() as uow:
         chinese = uow.articles.create(

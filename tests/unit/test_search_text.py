@@ -352,6 +352,19 @@ def test_highlight_marks_folded_and_unsegmented_matches():
     assert highlight("东京和北京", parse_query("京")) == "东<mark>京</mark>和北<mark>京</mark>"
 
 
+def test_highlight_marks_words_of_the_same_stem_in_the_articles_language():
+    query = parse_query('vote "family reunion" officials*')
+    text = "Voting ends; the votes of families at the Family Reunions, said an official"
+    assert highlight(text, query, language="english") == (
+        "<mark>Voting</mark> ends; the <mark>votes</mark> of families at the "
+        "<mark>Family Reunions</mark>, said an <mark>official</mark>"
+    )
+    assert highlight(text, query) == text  # without the language: exact forms only
+    body = ("Filler words come first. " * 30) + "Officials voted on Tuesday. " + "More. " * 30
+    found = snippet(body, parse_query("vote"), language="english")
+    assert found.startswith("…") and "<mark>voted</mark>" in found
+
+
 def test_a_snippet_is_a_window_around_the_best_matches():
     text = ("Filler words come first. " * 30) + "The flood relief arrived. " + "More. " * 30
     found = snippet(text, parse_query("flood relief"))

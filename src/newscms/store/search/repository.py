@@ -57,6 +57,7 @@ from newscms.store.search.query import parse_query
 from newscms.store.search.registry import engine_for
 from newscms.store.search.schema import REINDEX_FLAG
 from newscms.store.search.snippets import highlight, snippet
+from newscms.store.search.stemming import language_of
 from newscms.store.search.text import plain_text
 from newscms.store.types import UTCDateTime
 
@@ -175,12 +176,7 @@ class SearchRepository(Repository[UnitState]):
         loader = loader_for(self.t, self.uow.settings.locales)
         articles = loader.load(self.conn, rows[:limit], now=now, public=filters.public)
         hits = tuple(
-            SearchHit.model_construct(
-                article=article,
-                score=row.search_rank / RANK_SCALE,
-                headline=highlight(article.headline, parsed),
-                snippet=snippet(_snippet_text(article), parsed),
-            )
+            _hit(article, row.search_rank, parsed)
             for article, row in zip(articles, rows, strict=False)
         )
         next_cursor = None
@@ -486,6 +482,17 @@ def _filter_shape(f: ArticleFilter) -> tuple[object, ...]:
         f.published_before is not None,
         f.tag is not None,
         f.tag_kind is not None,
+    )
+
+
+def _hit(article: Article, rank: int, query: SearchQuery) -> SearchHit:
+    """A hit: the article, its score, and its headline and snippet with the matches marked."""
+    language = language_of(article.locale)
+    return SearchHit.model_construct(
+        article=article,
+        score=rank / RANK_SCALE,
+        headline=highlight(article.headline, query, language=language),
+        snippet=snippet(_snippet_text(article), query, language=language),
     )
 
 

@@ -8,7 +8,8 @@ A snippet is a window of about ``SNIPPET_LENGTH`` characters of the summary and 
 where the most different query terms appear. Finding it must stay cheap for twenty
 hits of 2,500-character bodies, so candidate places are found by substring search in
 the folded text and only the chosen window is split into tokens and checked.
-Stemmed matches (``votes`` for ``vote``) are not marked.
+Given the article's language, words with the same Snowball stem as a query word are
+marked too (``votes`` and ``Voting`` for ``vote``), as the index found them.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from newscms.store.search.query import Term
+from newscms.store.search.stemming import stem_tokens
 from newscms.store.search.text import fold, is_unsegmented, normalize_space, spans
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from newscms.store.search.query import SearchQuery, Term
+    from newscms.store.search.query import SearchQuery
     from newscms.store.search.text import Span
 
 __all__ = ["MARK_CLOSE", "MARK_OPEN", "SNIPPET_LENGTH", "highlight", "snippet"]
@@ -36,11 +39,36 @@ _MAX_WORD = 30  # a cut moves to a word boundary only this far
 _MARGIN = 40  # characters tokenized beyond the window, so phrases at its edges still match
 
 
-def _matches(found: Sequence[Span], terms: Iterable[Term]) -> list[tuple[int, int]]:
-    """Character ranges of ``found`` that the terms match."""
+def _stemmed(terms: Sequence[Term], language: str | None) -> list[tuple[int, Term]]:
+    """Each term by its number, and in its stemmed form too when ``language`` is given."""
+    numbered = list(enumerate(terms))
+    if language is None:
+        return numbered
+    return numbered + [
+        (number, Term(tuple(stem_tokens(term.tokens, language)), prefix=term.prefix))
+        for number, term in numbered
+    ]
+
+
+def _matches(
+    found: Sequence[Span], terms: Sequence[Term], language: str | None = None
+) -> list[tuple[int, int]]:
+    """Character ranges of ``found`` that the terms match (or their stems, in ``language``)."""
+    keys = [span[0] for span in found]
+    ranges = _ranges(found, keys, terms)
+    if language is not None:
+        stemmed = [term for _, term in _stemmed(terms, language)[len(terms) :]]
+        ranges += _ranges(found, stem_tokens(keys, language), stemmed)
+    return _merge(ranges)
+
+
+def _ranges(
+    found: Sequence[Span], keys: Sequence[str], terms: Iterable[Term]
+) -> list[tuple[int, int]]:
+    """Character ranges of ``found`` whose ``keys`` (tokens, or their stems) terms match."""
     at: dict[str, list[int]] = {}
-    for index, span in enumerate(found):
-        at.setdefault(span[0], []).append(index)
+    for index, key in enumerate(keys):
+        at.setdefault(key, []).append(index)
     ranges: list[tuple[int, int]] = []
     for term in terms:
         phrase, stem = term.phrase, term.stem
@@ -48,7 +76,7 @@ def _matches(found: Sequence[Span], terms: Iterable[Term]) -> list[tuple[int, in
             size = len(phrase)
             for index in at.get(phrase[0], ()):
                 if index + size <= len(found) and all(
-                    found[index + offset][0] == phrase[offset] for offset in range(1, size)
+                    keys[index + offset] == phrase[offset] for offset in range(1, size)
                 ):
                     ranges.append((found[index][1], found[index + size - 1][2]))
         if stem is not None:
@@ -58,7 +86,7 @@ def _matches(found: Sequence[Span], terms: Iterable[Term]) -> list[tuple[int, in
                     for index in indexes:
                         _, start, end, head = found[index]
                         ranges.append((start, head if single else end))
-    return _merge(ranges)
+    return ranges
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -86,9 +114,13 @@ def _render(text: str, marks: Sequence[tuple[int, int]], start: int, end: int) -
     return "".join(parts)
 
 
-def highlight(text: str, query: SearchQuery) -> str:
-    """All of ``text``, HTML-escaped, with every match of the query's terms in ``<mark>``."""
-    return _render(text, _matches(spans(text), query.terms), 0, len(text))
+def highlight(text: str, query: SearchQuery, *, language: str | None = None) -> str:
+    """All of ``text``, HTML-escaped, with every match of the query's terms in ``<mark>``.
+
+    ``language`` is the Snowball stemmer of the text's article (``stemming.language_of``):
+    words sharing a query word's stem are marked too.
+    """
+    return _render(text, _matches(spans(text), query.terms, language), 0, len(text))
 
 
 def _needles(term: Term) -> tuple[str, ...]:
@@ -100,10 +132,10 @@ def _needles(term: Term) -> tuple[str, ...]:
     return tuple(needles)
 
 
-def _candidates(folded: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
+def _candidates(folded: str, terms: Sequence[tuple[int, Term]]) -> list[tuple[int, int]]:
     """(position, term number) of likely matches, by position."""
     found: list[tuple[int, int]] = []
-    for number, term in enumerate(terms):
+    for number, term in terms:
         for needle in _needles(term):
             at = folded.find(needle)
             count = 0
@@ -152,11 +184,14 @@ def _word_end(text: str, at: int) -> int:
     return forward if forward == len(text) or text[forward].isspace() else at
 
 
-def snippet(text: str, query: SearchQuery, *, length: int = SNIPPET_LENGTH) -> str:
+def snippet(
+    text: str, query: SearchQuery, *, length: int = SNIPPET_LENGTH, language: str | None = None
+) -> str:
     """About ``length`` characters of ``text`` around its best matches, HTML-escaped.
 
     Matches are wrapped in ``<mark>``, cuts shown with ``…``. When nothing in the text
     matches (the hit was on the headline or a tag), the snippet is its start.
+    ``language`` is ``highlight``'s: words sharing a query word's stem match too.
     """
     if not text.strip():
         return ""
@@ -165,7 +200,7 @@ def snippet(text: str, query: SearchQuery, *, length: int = SNIPPET_LENGTH) -> s
     folded = text.lower() if text.isascii() else fold(text)
     start = 0
     if len(folded) == len(text):  # positions in the folded text are positions in text
-        candidates = _candidates(folded, terms)
+        candidates = _candidates(folded, _stemmed(terms, language))
         if candidates:
             # Centre the window on the cluster, a little context before it.
             start = max(0, _best_window(candidates, length) - length // 4)
@@ -176,13 +211,13 @@ def snippet(text: str, query: SearchQuery, *, length: int = SNIPPET_LENGTH) -> s
     if end < len(text):
         end = _word_end(text, end)
     found = spans(text, max(0, start - _MARGIN), min(len(text), end + _MARGIN))
-    marks = _matches(found, terms)
+    marks = _matches(found, terms, language)
     if not any(low < end and high > start for low, high in marks) and start:
         # The candidates were parts of other words: show the beginning instead.
         start, end = 0, min(len(text), length)
         if end < len(text):
             end = _word_end(text, end)
-        marks = _matches(spans(text, 0, min(len(text), end + _MARGIN)), terms)
+        marks = _matches(spans(text, 0, min(len(text), end + _MARGIN)), terms, language)
     body = _render(text, marks, start, end)
     body = normalize_space(body)
     return f"{ELLIPSIS if start else ''}{body}{ELLIPSIS if end < len(text) else ''}"
