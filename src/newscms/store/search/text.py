@@ -199,6 +199,8 @@ def _decide(char: str) -> _Decision:
         decomposed = unicodedata.normalize("NFD", char)
         base = "".join(c for c in decomposed if not _within(ord(c), ACCENT_RANGES))
         base = unicodedata.normalize("NFC", base) if base != decomposed else char
+        # An accented spelled-out letter (ǽ, ǿ) loses its accent, then is spelled out.
+        base = "".join(SPELLED_OUT.get(letter, letter) for letter in base)
         decision = _Decision(base or char, True, unsegmented)
     _DECISIONS[char] = decision
     return decision
