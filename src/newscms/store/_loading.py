@@ -189,30 +189,22 @@ class ArticleLoader:
         # The completing statements, built once: for one article (an equality, cheaper
         # to run than an expanding IN) and for a page. Ids that repeat come back raw, as
         # the driver gives them, and are made UUIDs once per value (see ``_uuids``).
-        # A tag's names in the locales the page's readers fall back along only (a tag of a
-        # multilingual archive has one per edition); a tag with none of them comes back
-        # once with no name, and its names are read by ``_names_of``. Rows come in index
-        # order and are put in tag order here: sorting in SQL took SQLite a temporary
-        # B-tree per page.
-        tags = (
-            select(
-                type_coerce(at.c.article_id, String()).label("article_key"),
-                type_coerce(at.c.tag_id, String()).label("tag_key"),
-                at.c.position,
-                tg.c.kind,
-                tn.c.locale,
-                tn.c.name,
-                tn.c.slug,
-            )
-            .join(tg, tg.c.id == at.c.tag_id)
-            .outerjoin(
-                tn,
-                and_(
-                    tn.c.tag_id == tg.c.id,
-                    tn.c.locale.in_(bindparam("locales", expanding=True, type_=tn.c.locale.type)),
-                ),
-            )
-        )
+        # A page reads a tag's names in the locales its readers fall back along only (a
+        # tag of a multilingual archive has one per edition); a tag with none of them
+        # comes back once with no name, and its names are read by ``_names_of``. One
+        # article reads all its tags' names: a handful of rows, and no expanding list to
+        # render per call. Rows come in index order and are put in tag order here:
+        # sorting in SQL took SQLite a temporary B-tree per page.
+        tag_rows = select(
+            type_coerce(at.c.article_id, String()).label("article_key"),
+            type_coerce(at.c.tag_id, String()).label("tag_key"),
+            at.c.position,
+            tg.c.kind,
+            tn.c.locale,
+            tn.c.name,
+            tn.c.slug,
+        ).join(tg, tg.c.id == at.c.tag_id)
+        in_chains = tn.c.locale.in_(bindparam("locales", expanding=True, type_=tn.c.locale.type))
         self._names_of = (
             select(type_coerce(tn.c.tag_id, String()), tn.c.locale, tn.c.name, tn.c.slug)
             .where(tn.c.tag_id.in_(bindparam("tags", expanding=True, type_=tn.c.tag_id.type)))
@@ -237,8 +229,12 @@ class ArticleLoader:
         )
         many = bindparam("ids", expanding=True, type_=at.c.article_id.type)
         self._tags_of = (
-            tags.where(at.c.article_id == bindparam("id", type_=at.c.article_id.type)),
-            tags.where(at.c.article_id.in_(many)),
+            tag_rows.outerjoin(tn, tn.c.tag_id == tg.c.id).where(
+                at.c.article_id == bindparam("id", type_=at.c.article_id.type)
+            ),
+            tag_rows.outerjoin(tn, and_(tn.c.tag_id == tg.c.id, in_chains)).where(
+                at.c.article_id.in_(many)
+            ),
         )
         self._relations_of: tuple[Select[Any], Select[Any]] = (
             relations.where(r.c.source_id == bindparam("id", type_=r.c.source_id.type)),
@@ -346,15 +342,18 @@ class ArticleLoader:
         articles: Mapping[UUID, RowMapping],
         to_uuid: Callable[[object], UUID],
     ) -> dict[UUID, tuple[TagRef, ...]]:
-        statement = self._tags_of["ids" in values]
+        page = "ids" in values
+        statement = self._tags_of[page]
         chain_of = self.locales.chain
         chains = {m["locale"]: chain_of(tag_locale(m["locale"])) for m in articles.values()}
-        locales = list(dict.fromkeys(locale for chain in chains.values() for locale in chain))
+        if page:
+            locales = dict.fromkeys(locale for chain in chains.values() for locale in chain)
+            values = {**values, "locales": list(locales)}
         # Names by tag (a tag's names are the same on every article carrying it).
         names: dict[object, dict[str, tuple[str, str]]] = {}
         kinds: dict[object, str] = {}
         order: dict[object, dict[object, int]] = {}
-        rows = conn.execute(statement, {**values, "locales": locales}).all()
+        rows = conn.execute(statement, values).all()
         for article_key, tag_key, position, kind, locale, name, slug in rows:
             found = names.get(tag_key)
             if found is None:
