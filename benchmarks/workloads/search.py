@@ -13,6 +13,7 @@ in hand: the engine's statement (FTS5 ``MATCH`` with weighted bm25 on SQLite; th
 tsvector query matching each row with its own language on PostgreSQL; ``MATCH ...
 AGAINST`` in boolean mode on MariaDB) joined to the filter rows, ordered and cut in
 the database, then the page loaded with the three statements every Core read uses.
+On PostgreSQL both rank only the newest ``CANDIDATES`` public matches, as newscms does.
 It prepares query words and highlights hits with newscms's pure text functions (as the
 ingest baseline sanitizes with newscms's ``sanitize_html``), so both paths' hits are
 compared exactly: ids, order, scores, highlighted headlines and snippets.
@@ -43,7 +44,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from benchmarks import core
 from benchmarks.harness import Figure, Samples, WorkloadFamily, duel, expect_equal
-from newscms.store.search.postgres import CONFIGURATIONS
+from newscms.store.search.postgres import CANDIDATES, CONFIGURATIONS
 from newscms.store.search.query import parse_query
 from newscms.store.search.snippets import highlight, snippet
 from newscms.store.search.stemming import language_of, stem_tokens
@@ -147,7 +148,7 @@ def _sqlite_matches(
 
 
 def _postgres_matches(
-    t: Tables, words: Sequence[Sequence[str]], configs: Sequence[str]
+    t: Tables, words: Sequence[Sequence[str]], configs: Sequence[str], now: datetime
 ) -> tuple[Any, ColumnElement[Any], Any]:
     idx = table(f"{t.prefix}search_index", column("article_id"), column("config"), column("vector"))
 
@@ -169,12 +170,24 @@ def _postgres_matches(
         value=idx.c.config,
         else_=query([]),
     )
+    condition = and_(idx.c.vector.op("@@")(query(configs)), idx.c.vector.op("@@")(exact))
     rank = cast(
         cast(func.ts_rank(literal_column(PG_WEIGHTS), idx.c.vector, exact, 1), Double) * SCALE,
         BigInteger,
     )
-    condition = and_(idx.c.vector.op("@@")(query(configs)), idx.c.vector.op("@@")(exact))
     d = t.search_documents
+    # Only the newest CANDIDATES public rows the GIN index finds (every language's stems
+    # at once, no vector read) are ranked, as newscms ranks them.
+    found, newest = idx.alias("found"), d.alias("newest")
+    indexed = found.c.vector.op("@@")(query(configs))
+    candidates = (
+        select(newest.c.article_id)
+        .join(found, found.c.article_id == newest.c.article_id)
+        .where(indexed, newest.c.is_public.is_(True), newest.c.listed_at <= now)
+        .order_by(newest.c.listed_at.desc(), newest.c.article_id.desc())
+        .limit(CANDIDATES)
+    )
+    condition = and_(condition, d.c.article_id.in_(candidates))
     return idx.join(d, d.c.article_id == idx.c.article_id), rank, condition
 
 
@@ -211,7 +224,7 @@ def core_search(
     if dialect == "sqlite":
         joined, rank, condition = _sqlite_matches(t, words, languages)
     elif dialect == "postgresql":
-        joined, rank, condition = _postgres_matches(t, words, configs)
+        joined, rank, condition = _postgres_matches(t, words, configs, now)
     else:
         joined, rank, condition = _mariadb_matches(t, words, languages)
     d, a = t.search_documents, t.articles

@@ -600,6 +600,42 @@ def test_hits_mark_the_words_of_the_query_words_stems(store, corpus):
     )
 
 
+def test_postgresql_ranks_a_bounded_set_of_the_newest_matches(store, backend, monkeypatch):
+    if backend != "postgresql":
+        pytest.skip("only PostgreSQL's ranking reads every matching document")
+    from newscms.store.search.postgres import PostgresTextSearch
+
+    monkeypatch.setattr(PostgresTextSearch, "candidate_limit", 6)
+    with store.session() as uow:
+        made = uow.articles.create_many(
+            ArticleDraft(
+                locale="en",
+                headline=f"Harvest report {n}"
+                + " harvest" * (n % 4)
+                + (" special" if n in (3, 9, 12, 14) else ""),
+                body="<p>grain</p>" if n == 0 else "<p>crops</p>",
+                status=Status.PUBLISHED,
+                published_at=T0 - timedelta(hours=n),
+            )
+            for n in range(15)
+        )
+    newest = {article.id for article in made[:6]}
+    with store.session(readonly=True) as uow:
+        first = uow.search.search("harvest", limit=4)
+        second = uow.search.search("harvest", limit=4, cursor=first.next_cursor)
+        # A word in more articles than the bound: the best of its newest six, paged.
+        found = [hit.article.id for hit in (*first.items, *second.items)]
+        assert set(found) == newest and len(found) == 6
+        assert second.next_cursor is None
+        scores = [hit.score for hit in (*first.items, *second.items)]
+        assert scores == sorted(scores, reverse=True)
+        # Under the bound, every match is ranked, as before.
+        assert [hit.article.id for hit in uow.search.search("grain").items] == [made[0].id]
+        # The bound applies to what the whole query matches: four, older ones included.
+        special = {hit.article.id for hit in uow.search.search("harvest special").items}
+        assert special == {made[n].id for n in (3, 9, 12, 14)}
+
+
 def test_articles_of_languages_without_a_stemmer_are_indexed_as_written(store):
     with store.session() as uow:
         chinese = uow.articles.create(

@@ -55,6 +55,14 @@ class SearchEngine(ABC):
     """Whether the index holds Snowball stems made by newscms (``stemming``), for an
     engine with no stemmer of its own: documents are written and queries asked so."""
 
+    candidate_limit: ClassVar[int | None] = None
+    """How many matches, newest first, an engine ranks at most (``None``: all of them).
+
+    For an engine whose ranking reads every matching document (PostgreSQL's
+    ``ts_rank`` reads each vector): a word in most articles would otherwise be ranked
+    over the whole archive for one page. Such an engine implements ``unranked``.
+    """
+
     indexes_at_commit: ClassVar[bool] = False
     """Whether index changes become searchable only when the transaction commits
     (InnoDB FULLTEXT). Such an engine also implements ``stored`` and ``score``, so a
@@ -112,6 +120,10 @@ class SearchEngine(ABC):
         (``RANK_SCALE``), higher is better. Its parameters are named as in
         ``match.values``, so the statement serves every query of the same shape.
         """
+
+    def unranked(self, query: SearchQuery, match: Match) -> Select[Any]:
+        """The keys (``key``) of the documents ``match`` finds, without ranking them."""
+        raise NotImplementedError
 
     def stored(self, conn: Connection, article_ids: Collection[UUID]) -> dict[UUID, str]:
         """The indexed text of these articles as this transaction sees it."""

@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from sqlalchemy import Row, Select
-    from sqlalchemy.sql import ColumnElement
+    from sqlalchemy.sql import ColumnElement, FromClause
 
     from newscms.domain.article import Article
     from newscms.domain.status import Status
@@ -219,6 +219,8 @@ class SearchRepository(Repository[UnitState]):
             "tag": f.tag,
             "tag_kind": f.tag_kind,
         }
+        if engine.candidate_limit is not None:
+            values["candidate_limit"] = engine.candidate_limit
         if after is not None:
             values["last_rank"], values["last_at"], values["last_id"] = after
         return statement, values
@@ -235,6 +237,8 @@ class SearchRepository(Repository[UnitState]):
         conditions = self._conditions(f)
         if hide:
             conditions.append(d.c.article_id.not_in(bindparam("pending", expanding=True)))
+        if engine.candidate_limit is not None:
+            conditions.append(d.c.article_id.in_(self._candidates(query, match, f)))
         if paging:
             last_rank = bindparam("last_rank", type_=BigInteger())
             moment = bindparam("last_at", type_=UTCDateTime())
@@ -265,9 +269,28 @@ class SearchRepository(Repository[UnitState]):
             .order_by(top.c.search_rank.desc(), top.c.sort_at.desc(), top.c.article_id.desc())
         )
 
-    def _conditions(self, f: ArticleFilter) -> builtins.list[ColumnElement[bool]]:
+    def _candidates(self, query: SearchQuery, match: Match, f: ArticleFilter) -> Select[Any]:
+        """The newest ``candidate_limit`` matches passing the filters: those ranked.
+
+        Without paging conditions, so every page of a search ranks the same set.
+        """
+        engine = self._engine
+        found = engine.unranked(query, match).subquery("found")
+        d = self.t.search_documents.alias("candidates")
+        return (
+            select(d.c.article_id)
+            .select_from(found.join(d, d.c[engine.key_column] == found.c.key))
+            .where(*self._conditions(f, d))
+            .order_by(d.c.listed_at.desc(), d.c.article_id.desc())
+            .limit(bindparam("candidate_limit", type_=Integer()))
+        )
+
+    def _conditions(
+        self, f: ArticleFilter, documents: FromClause | None = None
+    ) -> builtins.list[ColumnElement[bool]]:
         """The listing filters on the index's copy of the article's columns, as parameters."""
-        d, at = self.t.search_documents, self.t.article_tags
+        d = self.t.search_documents if documents is None else documents
+        at = self.t.article_tags
         conditions = status_conditions(
             f,
             is_public=d.c.is_public,
