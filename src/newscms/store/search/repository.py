@@ -124,8 +124,8 @@ class SearchRepository(Repository[UnitState]):
 
         Args:
             query: what the reader typed, at most 500 characters.
-            locale: only this locale; on PostgreSQL the query is also read with this
-                language's stemmer (``vote`` finds ``votes``).
+            locale: only this locale; the query is also read with this language's
+                stemmer only (without it, with those of every language stored).
             public: only what the public may see now (the default; editors pass
                 ``False`` to search drafts and archives too).
             status: only this status as readers see it.
