@@ -61,7 +61,7 @@ def test_every_workload_produces_checked_figures(tmp_path: Path) -> None:
         "listing.locale.en.p1", "listing.locale.en.p50", "listing.locale.it.p1",
         "listing.teasers.tag.popular.p1", "listing.teasers.locale.en.p1",
         "search.topic", "search.rare", "search.common", "related", "feed",
-        "sitemap", "sitemap.rss", "update.reslug", "import.legacy",
+        "sitemap", "sitemap.rss", "update.reslug", "import.legacy", "disk", "disk.content",
     } <= figures.keys()  # fmt: skip
     for figure in figures.values():
         for side in ("newscms", "core"):
