@@ -10,22 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from newscms.domain._base import DomainModel, Identifier, LocaleTag, UTCDatetime, text_check
-from newscms.domain.article_ref import ArticleRef
+from newscms.domain.article_ref import ArticleRef, Referable
 from newscms.domain.relation import Relation, RelationDraft
 from newscms.domain.status import Status
 from newscms.domain.tag import TagInputs, TagRef
 from newscms.domain.workflow import Correction
 from newscms.errors import ValidationError
 from newscms.utils.html import sanitize_html
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 __all__ = [
     "CONTENT_FIELDS",
@@ -245,21 +242,9 @@ class ArticlePatch(DomainModel):
         return {name: getattr(self, name) for name in self.model_fields_set - control}
 
 
-class _Listing(Protocol):
+class _Listing(Referable, Protocol):
     """The fields ``_Listed``'s helpers read (an ``Article`` or an ``ArticleTeaser``)."""
 
-    @property
-    def id(self) -> UUID: ...
-    @property
-    def locale(self) -> str: ...
-    @property
-    def slug(self) -> str: ...
-    @property
-    def headline(self) -> str: ...
-    @property
-    def status(self) -> Status: ...
-    @property
-    def published_at(self) -> datetime | None: ...
     @property
     def tags(self) -> tuple[TagRef, ...]: ...
     @property

@@ -39,15 +39,17 @@ _MAX_WORD = 30  # a cut moves to a word boundary only this far
 _MARGIN = 40  # characters tokenized beyond the window, so phrases at its edges still match
 
 
-def _stemmed(terms: Sequence[Term], language: str | None) -> list[tuple[int, Term]]:
+def _stem_term(term: Term, language: str) -> Term:
+    """``term`` with its tokens as their stems in ``language`` (as the index holds them)."""
+    return Term(tuple(stem_tokens(term.tokens, language)), prefix=term.prefix)
+
+
+def _numbered(terms: Sequence[Term], language: str | None) -> list[tuple[int, Term]]:
     """Each term by its number, and in its stemmed form too when ``language`` is given."""
     numbered = list(enumerate(terms))
     if language is None:
         return numbered
-    return numbered + [
-        (number, Term(tuple(stem_tokens(term.tokens, language)), prefix=term.prefix))
-        for number, term in numbered
-    ]
+    return numbered + [(number, _stem_term(term, language)) for number, term in numbered]
 
 
 def _matches(
@@ -57,7 +59,7 @@ def _matches(
     keys = [span[0] for span in found]
     ranges = _ranges(found, keys, terms)
     if language is not None:
-        stemmed = [term for _, term in _stemmed(terms, language)[len(terms) :]]
+        stemmed = [_stem_term(term, language) for term in terms]
         ranges += _ranges(found, stem_tokens(keys, language), stemmed)
     return _merge(ranges)
 
@@ -200,7 +202,7 @@ def snippet(
     folded = text.lower() if text.isascii() else fold(text)
     start = 0
     if len(folded) == len(text):  # positions in the folded text are positions in text
-        candidates = _candidates(folded, _stemmed(terms, language))
+        candidates = _candidates(folded, _numbered(terms, language))
         if candidates:
             # Centre the window on the cluster, a little context before it.
             start = max(0, _best_window(candidates, length) - length // 4)
