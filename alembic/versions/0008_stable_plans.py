@@ -6,7 +6,8 @@ pending key scanned the whole relations table (an edit of an article took ~40 ms
 100,000 articles); the same for the translation-group index, which an edit's
 "articles showing this one" query needs. The partial indexes hold only the rows with
 the key set (PostgreSQL too); MariaDB has no partial indexes and keeps the full ones.
-The list is ``tables.MOSTLY_NULL_INDEXES``.
+The indexes are those of ``tables.MOSTLY_NULL_INDEXES`` named in ``_REBUILT`` (later
+revisions add their own).
 
 Revision ID: 0008
 Revises: 0007
@@ -25,12 +26,20 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+_REBUILT = (
+    "relations_pending_title",
+    "relations_pending_url",
+    "relations_pending_slug",
+    "articles_translation_group",
+)
+
 
 def _rebuild(*, partial: bool) -> None:
     p, schema = current_prefix(), current_schema()
     if op.get_bind().dialect.name not in ("sqlite", "postgresql"):
         return
-    for name, index in MOSTLY_NULL_INDEXES.items():
+    for name in _REBUILT:
+        index = MOSTLY_NULL_INDEXES[name]
         table = f"{p}{index.table}"
         op.drop_index(f"ix_{p}{name}", table_name=table, schema=schema)
         options = not_null_predicate(index.key) if partial else {}

@@ -7,6 +7,7 @@ streamed body, even when the client goes away.
 """
 
 import json
+from datetime import timedelta
 from typing import Annotated, Any
 from xml.etree import ElementTree
 
@@ -18,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from starlette.requests import ClientDisconnect
 
-from newscms import ArticleDraft
+from newscms import ArticleDraft, ArticlePatch
 from newscms.errors import RetryableError
 from newscms.integrations.fastapi import NewsCMS
 from newscms.store import UnitOfWork
@@ -93,6 +94,33 @@ def test_article_routes_answer_with_validators_and_304(client: TestClient, news)
     assert article["id"] == str(news.lead)
     assert article["published_at"].endswith("+00:00")
     assert client.get(f"{base}/jsonld").json()["@type"] == "NewsArticle"
+
+
+def test_an_expiring_article_is_never_cached_past_its_expiry_then_is_gone(
+    news, site, clock
+) -> None:  # type: ignore[no-untyped-def]
+    cms = NewsCMS(news.store, site=site, cache_control="public, max-age=300, s-maxage=600")
+    app = FastAPI()
+    cms.install(app)
+    app.include_router(cms.read_router(), prefix="/api")
+    client = TestClient(app)
+    with news.store.session() as uow:
+        lead = uow.articles.get(news.lead)
+        uow.articles.update(
+            lead.id,
+            ArticlePatch(
+                expected_version=lead.version, expires_at=clock.now + timedelta(seconds=90)
+            ),
+        )
+    path = f"/api/articles/en/{lead.slug}"
+    for suffix in ("", "/ninjs", "/jsonld"):
+        response = client.get(path + suffix)
+        assert response.status_code == 200, response.text
+        assert response.headers["cache-control"] == "public, max-age=90, s-maxage=90"
+    other = client.get("/api/articles")
+    assert other.headers["cache-control"] == "public, max-age=300, s-maxage=600"
+    clock.advance(seconds=90)
+    assert client.get(path).status_code == 404
 
 
 def test_a_former_slug_or_other_spelling_is_a_301_to_the_current_address(

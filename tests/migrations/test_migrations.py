@@ -13,7 +13,8 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect
 from newscms import ArticleDraft
 from newscms.errors import SchemaError
 from newscms.store import Store, create_engine
-from newscms.store.migrations import head_revision, include_modelled_tables
+from newscms.store.migrations import downgrade, head_revision, include_modelled_tables
+from newscms.store.search.schema import REINDEX_FLAG
 from newscms.store.tables import Tables
 
 
@@ -45,6 +46,23 @@ def schema_diff(engine: Engine, tables: Tables) -> list[object]:
             },
         )
         return list(compare_metadata(context, tables.metadata))
+
+
+def database_at(engine: Engine, revision: str, drafts: list[ArticleDraft]) -> None:
+    """``drafts`` stored, then the schema taken back to ``revision``: an old database in use.
+
+    Today's code writes today's columns, so content goes in at the head and the
+    downgrades take the schema back, as an old version left it (with no reindex asked:
+    that is for the upgrade under test to decide).
+    """
+    store = Store(engine, check_schema=False)
+    store.migrate()
+    with store.session() as uow:
+        uow.articles.create_many(drafts)
+    downgrade(engine, store.tables, revision)
+    meta = store.tables.meta
+    with engine.begin() as conn:
+        conn.execute(meta.delete().where(meta.c.key == REINDEX_FLAG))
 
 
 def newscms_tables(engine: Engine, prefix: str = "newscms_", schema: str | None = None) -> set[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, inspect
-from test_migrations import schema_diff
+from sqlalchemy import Engine, func, inspect, select
+from test_migrations import database_at, schema_diff
 
 from newscms import ArticleDraft
 from newscms.store import Store, create_engine
@@ -25,9 +25,7 @@ NEWSLETTER_TABLES = {
 def old_engine(request: pytest.FixtureRequest, server_for) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """A database at 0006 with an article in it."""
     engine = create_engine(server_for(request.param).create_database())
-    Store(engine, check_schema=False).migrate("0006")
-    with Store(engine, check_schema=False).session() as uow:
-        uow.articles.create(ArticleDraft(locale="en", headline="Before the newsletter"))
+    database_at(engine, "0006", [ArticleDraft(locale="en", headline="Before the newsletter")])
     yield engine
     engine.dispose()
 
@@ -45,5 +43,5 @@ def test_upgrade_to_0007_keeps_the_content_and_downgrade_drops_only_the_newslett
 
     downgrade(old_engine, store.tables, "0006")
     assert not NEWSLETTER_TABLES & set(inspect(old_engine).get_table_names())
-    with Store(old_engine, check_schema=False).session() as uow:
-        assert len(uow.articles.list().items) == 1
+    with old_engine.connect() as conn:  # today's code reads only today's schema
+        assert conn.scalar(select(func.count()).select_from(store.tables.articles)) == 1

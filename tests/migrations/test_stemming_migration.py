@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, select
+from test_migrations import database_at
 
 from newscms import ArticleDraft, Status
 from newscms.errors import SchemaError
@@ -37,8 +38,8 @@ def _flag(engine: Engine, store: Store) -> str | None:
 
 
 def _add(engine: Engine, locale: str, headline: str) -> None:
-    with Store(engine, check_schema=False).session() as uow:
-        uow.articles.create(ArticleDraft(locale=locale, headline=headline, status=Status.PUBLISHED))
+    draft = ArticleDraft(locale=locale, headline=headline, status=Status.PUBLISHED)
+    database_at(engine, "0008", [draft])
 
 
 def test_an_archive_in_a_stemmed_language_is_flagged_where_newscms_stems(

@@ -134,6 +134,24 @@ def test_workflow_commands_move_an_article_and_record_history(url, story, live_s
     ]
 
 
+def test_expire_sets_and_removes_an_expiry_and_refuses_a_bad_one(url, story, live_store):
+    assert run(url, "article", "publish", story.slug)[0] == 0
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    code, out, err = run(url, "article", "expire", story.slug, past)
+    assert code == 1
+    assert "expires_at" in err  # before its publication: refused, nothing written
+    soon = datetime.now(UTC) + timedelta(days=2)
+    code, out, err = run(url, "article", "expire", story.slug, soon.isoformat())
+    assert code == 0, err
+    assert "expires" in out
+    with live_store.session(readonly=True) as uow:
+        assert uow.articles.get(story.id).expires_at == soon
+    assert run(url, "article", "expire", story.slug)[0] == 1  # neither a time nor --never
+    code, out, err = run(url, "article", "expire", story.slug, "--never", "--json")
+    assert code == 0, err
+    assert json.loads(out)["expires_at"] is None
+
+
 class _Hook(BaseHTTPRequestHandler):
     received: ClassVar[list[dict[str, object]]] = []
     fail_after = 10**6

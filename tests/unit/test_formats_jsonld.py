@@ -169,6 +169,14 @@ def test_sample_article_fields(asianews: Article, site: Site) -> None:
     assert "alternativeHeadline" not in doc
 
 
+def test_expiry_is_the_works_expires(italian: Article, site: Site) -> None:
+    until = datetime(2026, 2, 16, 6, 0, tzinfo=UTC)
+    document = to_jsonld(italian.model_copy(update={"expires_at": until}), site=site)
+    assert document["expires"] == "2026-02-16T07:00:00+01:00"
+    assert vocabulary_problems(document) == []
+    assert "expires" not in to_jsonld(italian, site=site)
+
+
 def test_body_and_word_count_on_request(italian: Article, site: Site) -> None:
     doc = to_jsonld(italian, site=site, include_body=True)
     assert doc["articleBody"].startswith("Il governo cinese «sta perdendo la pazienza")

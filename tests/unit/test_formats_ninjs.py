@@ -90,6 +90,16 @@ def test_embargo_is_written_and_valid(italian: Article, site: Site) -> None:
     assert "embargoed" not in to_ninjs(italian, site=site)
 
 
+@pytest.mark.parametrize("version", ["2.2", "2.1"])
+def test_expiry_is_written_and_valid(italian: Article, site: Site, version: str) -> None:
+    until = datetime(2026, 2, 16, 6, 0, tzinfo=UTC)
+    article = italian.model_copy(update={"expires_at": until})
+    document = to_ninjs(article, site=site, version=version)  # type: ignore[arg-type]
+    assert document["expires"] == "2026-02-16T07:00:00+01:00"
+    assert errors(document, version) == []
+    assert "expires" not in to_ninjs(italian, site=site)
+
+
 def test_unknown_version_is_refused(asianews: Article) -> None:
     with pytest.raises(ValidationError) as caught:
         to_ninjs(asianews, version="3.1")  # type: ignore[arg-type]

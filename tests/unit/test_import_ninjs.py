@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -63,6 +63,8 @@ def assert_same_article(draft: ArticleDraft, article: Article, site: Site | None
     assert draft.status is STATUS_AFTER_EXCHANGE[article.status]
     assert draft.published_at == article.published_at
     assert draft.created_at == article.created_at
+    assert draft.embargoed_until == article.embargoed_until
+    assert draft.expires_at == article.expires_at
     assert [(t.kind, t.name, t.locale) for t in draft.tags] == [
         (t.kind, t.name, article.locale) for t in article.tags
     ]
@@ -89,6 +91,15 @@ def test_every_example_round_trips(
 ) -> None:
     chosen = site if with_site else None
     assert_same_article(exchange(example_article, chosen, version), example_article, chosen)
+
+
+def test_embargo_and_expiry_survive_the_exchange(asianews: Article, site: Site) -> None:
+    assert asianews.published_at is not None
+    embargo = asianews.published_at + timedelta(hours=2)
+    expiry = asianews.published_at + timedelta(days=30)
+    article = asianews.model_copy(update={"embargoed_until": embargo, "expires_at": expiry})
+    draft = exchange(article, site)
+    assert (draft.embargoed_until, draft.expires_at) == (embargo, expiry)
 
 
 def test_times_keep_their_microseconds(make: Callable[..., Article], site: Site) -> None:

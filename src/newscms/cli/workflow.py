@@ -116,6 +116,8 @@ def _change(
         emit_json(to_json(changed))
         return
     when = changed.published_at.isoformat() if changed.published_at else "no publication time"
+    if changed.expires_at is not None:
+        when += f", expires {changed.expires_at.isoformat()}"
     ctx.console.print(
         f"{changed.locale}/{changed.slug}: {changed.status.value}, version {changed.version}, "
         f"{when}"
@@ -172,6 +174,25 @@ def archive(ctx: CliContext, target: Target) -> None:
         target,
         lambda uow, a: uow.workflow.archive(a.id, expected_version=target.expected_version),
     )
+
+
+@click.command()
+@change_command
+@click.argument("at", required=False)
+@click.option("--never", is_flag=True, help="Remove the expiry: the article stays public.")
+def expire(ctx: CliContext, target: Target, *, at: str | None, never: bool) -> None:
+    """Take an article out of public view at AT (ISO 8601 with offset), or --never."""
+    if (at is None) == (not never):
+        raise ValidationError("give a time (AT) or --never, not both", field="at")
+    moment = _moment(at, "at") if at else None
+
+    def action(uow: UnitOfWork, found: Article) -> Article:
+        patch = ArticlePatch(
+            expected_version=target.expected_version or found.version, expires_at=moment
+        )
+        return uow.articles.update(found.id, patch)
+
+    _change(ctx, target, action)
 
 
 @click.command()
@@ -328,6 +349,7 @@ def publish_due(ctx: CliContext, *, actor: str | None, as_json: bool) -> None:
 WORKFLOW_COMMANDS = (
     publish,
     schedule,
+    expire,
     unpublish,
     archive,
     correct,

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from newscms.domain._base import DomainModel, Identifier, LocaleTag, UTCDatetime, text_check
 from newscms.domain.article_ref import ArticleRef, Referable
 from newscms.domain.relation import Relation, RelationDraft
-from newscms.domain.status import Status
+from newscms.domain.status import Status, check_expiry
 from newscms.domain.tag import TagInputs, TagRef
 from newscms.domain.workflow import Correction
 from newscms.errors import ValidationError
@@ -171,6 +171,8 @@ class ArticleDraft(DomainModel):
     set by the store unless given (imports keep the original ones). A ``published``
     draft without ``published_at`` is published at the store's clock time. Articles
     that share a ``translation_group`` are the language editions of one story.
+    ``expires_at`` takes the article out of public view at that instant (reads,
+    listings, feeds, sitemaps, search) with no job to run, as scheduling does.
     """
 
     id: UUID | None = None
@@ -191,6 +193,7 @@ class ArticleDraft(DomainModel):
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None
 
     @model_validator(mode="after")
@@ -199,6 +202,7 @@ class ArticleDraft(DomainModel):
             raise ValidationError(
                 "status 'scheduled' needs published_at (when to publish)", field="published_at"
             )
+        check_expiry(self.expires_at, self.published_at, self.embargoed_until)
         return self
 
 
@@ -227,6 +231,7 @@ class ArticlePatch(DomainModel):
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None
 
     @model_validator(mode="after")
@@ -298,6 +303,7 @@ class Article(_Listed, DomainModel):
     source: SourceRef | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    expires_at: UTCDatetime | None = None
     corrections: tuple[Correction, ...] = ()
     translation_group: UUID | None = None
     translations: tuple[ArticleRef, ...] = ()
@@ -344,4 +350,5 @@ class ArticleTeaser(_Listed, DomainModel):
     canonical_url: str | None = None
     date_provenance: DateProvenance | None = None
     embargoed_until: UTCDatetime | None = None
+    expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None

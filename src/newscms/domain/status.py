@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from newscms.errors import WorkflowError
+from newscms.errors import ValidationError, WorkflowError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -14,6 +14,7 @@ __all__ = [
     "TRANSITIONS",
     "Status",
     "Transition",
+    "check_expiry",
     "check_transition",
     "effective_status",
     "is_public_status",
@@ -52,6 +53,30 @@ def listed_at(
             return embargoed_until
         return published_at
     return created_at
+
+
+def check_expiry(
+    expires_at: datetime | None,
+    published_at: datetime | None,
+    embargoed_until: datetime | None = None,
+) -> None:
+    """Refuse an expiry that would hide an article before the public could ever see it.
+
+    An article leaves public view at ``expires_at``; one that expires at or before its
+    publication, or before its embargo ends, is a mistake in the dates, not a choice.
+
+    Raises:
+        ValidationError: ``expires_at`` is not later than both other times.
+    """
+    if expires_at is None:
+        return
+    for name, moment in (("published_at", published_at), ("embargoed_until", embargoed_until)):
+        if moment is not None and expires_at <= moment:
+            raise ValidationError(
+                f"must be later than {name} ({moment.isoformat()}): an article that "
+                "expires before it appears is never shown",
+                field="expires_at",
+            )
 
 
 def effective_status(status: Status, published_at: datetime | None, now: datetime) -> Status:

@@ -72,6 +72,7 @@ class EventKind(StrEnum):
     SCHEDULED = "scheduled"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
+    EXPIRED = "expired"
     ARCHIVED = "archived"
     CORRECTED = "corrected"
     SLUG_CHANGED = "slug_changed"

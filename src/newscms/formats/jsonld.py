@@ -95,6 +95,8 @@ def to_jsonld(
     if article.published_at is not None:
         doc["datePublished"] = site.timestamp(article.published_at)
     doc["dateModified"] = site.timestamp(article.updated_at)
+    if article.expires_at is not None:
+        doc["expires"] = site.timestamp(article.expires_at)
     doc |= _credits(article.byline)
     if article.dateline is not None:
         doc["dateline"] = dateline_text(article.dateline)

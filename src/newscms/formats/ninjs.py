@@ -137,6 +137,8 @@ def to_ninjs(
         item["firstcreated"] = stamp(article.published_at)
     if article.embargoed_until is not None:
         item["embargoed"] = stamp(article.embargoed_until)
+    if article.expires_at is not None:
+        item["expires"] = stamp(article.expires_at)
     item["headlines"] = _headlines(article.headline, article.subheadline)
     if article.summary:
         item["descriptions"] = [

@@ -8,6 +8,7 @@ unit of work. What each route answers, and how it can be cached, is in docs/http
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,8 @@ class ReadAPI:
         page_size: Items per listing page when ``?limit=`` is absent (1 to 200).
         feed_size: Items per feed (1 to 200).
         cache_control: A ``Cache-Control`` value sent with every 200 and 304 (for
-            example ``"public, max-age=60"``); none by default.
+            example ``"public, max-age=60"``); none by default. Its lifetimes are
+            lowered for an article that expires sooner.
 
     Raises:
         ValidationError: A size out of range, or a bad ``default_locale``.
@@ -118,7 +120,7 @@ class ReadAPI:
             return found
         return self._send(
             request, lambda: json_body(to_json(found)), JSON,
-            etag=etag_for(found), modified=last_modified(found),
+            etag=etag_for(found), modified=last_modified(found), until=_until(uow, found),
         )  # fmt: skip
 
     def _ninjs(self, uow: UnitOfWork, request: HttpRequest, locale: str, slug: str) -> HttpResponse:
@@ -127,8 +129,9 @@ class ReadAPI:
             return found
         body = json_body(to_ninjs(found, site=self.site))
         return self._send(
-            request, lambda: body, JSON, etag=_strong(body), modified=last_modified(found)
-        )
+            request, lambda: body, JSON,
+            etag=_strong(body), modified=last_modified(found), until=_until(uow, found),
+        )  # fmt: skip
 
     def _jsonld(
         self, uow: UnitOfWork, request: HttpRequest, locale: str, slug: str
@@ -138,8 +141,9 @@ class ReadAPI:
             return found
         body = json_body(to_jsonld(found, site=self.site))
         return self._send(
-            request, lambda: body, JSON_LD, etag=_strong(body), modified=last_modified(found)
-        )
+            request, lambda: body, JSON_LD,
+            etag=_strong(body), modified=last_modified(found), until=_until(uow, found),
+        )  # fmt: skip
 
     def _find(
         self, uow: UnitOfWork, request: HttpRequest, locale: str, slug: str, *, keep: int
@@ -273,9 +277,17 @@ class ReadAPI:
         etag: str | None = None,
         modified: datetime | None = None,
         headers: Sequence[tuple[str, str]] = (),
+        until: int | None = None,
     ) -> HttpResponse:
-        """200 with the rendered body, or the 304 / 412 its validators decide; HEAD has no body."""
-        cache = (("Cache-Control", self.cache_control),) if self.cache_control else ()
+        """200 with the rendered body, or the 304 / 412 its validators decide; HEAD has no body.
+
+        ``until`` is how many seconds the representation stays public (an article that
+        expires): no cache lifetime of ``Cache-Control`` goes beyond it.
+        """
+        control = self.cache_control
+        if control and until is not None:
+            control = _CACHE_LIFETIME.sub(lambda m: f"{m[1]}={min(int(m[2]), until)}", control)
+        cache = (("Cache-Control", control),) if control else ()
         validators = validator_headers(etag, modified)
         decided = evaluate_preconditions(request, etag=etag, last_modified=modified)
         if decided is not None:
@@ -314,6 +326,16 @@ def _param(request: HttpRequest, name: str) -> str | None:
     """A query parameter's value; an empty one (``?locale=``) counts as absent."""
     value = request.query.get(name)
     return value or None
+
+
+_CACHE_LIFETIME = re.compile(r"\b(max-age|s-maxage|stale-while-revalidate)=(\d+)", re.I)
+
+
+def _until(uow: UnitOfWork, article: Article) -> int | None:
+    """Whole seconds until ``article`` expires (leaves public view), or None if it never does."""
+    if article.expires_at is None:
+        return None
+    return max(0, int((article.expires_at - uow.now()).total_seconds()))
 
 
 def _strong(body: bytes) -> str:

@@ -222,6 +222,8 @@ class _Item:
             "status": status,
             "published_at": published_at,
             "created_at": self.date("contentcreated"),
+            "embargoed_until": self.date("embargoed"),
+            "expires_at": self.date("expires"),
             "slug": self._slug(),
             "tags": [{**tag, "locale": locale} for tag in tags.fields],
             "relations": list(self._relations(locale, skipped)),

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
 from newscms.store import _slugs, _tag_resolution
+from newscms.store._listing import LISTING_COLUMNS
 from newscms.store.relations import MatchKeys
 from newscms.utils.keys import source_key, title_key, url_key
 from newscms.utils.slugs import slugify
@@ -85,6 +86,7 @@ def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict
         "source_key": source_key(source.format, source.locator) if source else None,
         "date_provenance": draft.date_provenance.model_dump() if draft.date_provenance else None,
         "embargoed_until": draft.embargoed_until,
+        "expires_at": draft.expires_at,
         "corrections": [],
         "translation_group": draft.translation_group,
     }
@@ -121,17 +123,12 @@ def people_rows(article_id: UUID, byline: Sequence[Person]) -> list[dict[str, An
 
 
 def tag_rows(
-    article_id: UUID, tag_ids: Sequence[UUID], public: bool, sort_at: datetime
+    article_id: UUID, tag_ids: Sequence[UUID], article: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """The ``article_tags`` rows of an article, carrying its visibility and listing time."""
+    """The ``article_tags`` rows of an article, carrying its listing columns (``article``'s)."""
+    listing = {name: article[name] for name in LISTING_COLUMNS}
     return [
-        {
-            "article_id": article_id,
-            "tag_id": tag_id,
-            "position": position,
-            "is_public": public,
-            "listed_at": sort_at,
-        }
+        {"article_id": article_id, "tag_id": tag_id, "position": position, **listing}
         for position, tag_id in enumerate(tag_ids)
     ]
 
@@ -181,7 +178,7 @@ def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
     if tag_ids:
         conn.execute(
             insert(uow.settings.tables.article_tags),
-            tag_rows(article_id, tag_ids, values["is_public"], values["listed_at"]),
+            tag_rows(article_id, tag_ids, values),
         )
     uow.relations.insert(article_id, draft.relations)
     uow.relations.resolve_pending(match_keys(values))
@@ -225,7 +222,7 @@ class _Batch:
         tags = [
             tag
             for row, ids_of_row in zip(self.rows, tag_ids, strict=True)
-            for tag in tag_rows(row["id"], ids_of_row, row["is_public"], row["listed_at"])
+            for tag in tag_rows(row["id"], ids_of_row, row)
         ]
         if tags:
             conn.execute(insert(t.article_tags), tags)

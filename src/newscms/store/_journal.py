@@ -38,6 +38,7 @@ SNAPSHOT_FIELDS = frozenset(
         "status",
         "published_at",
         "embargoed_until",
+        "expires_at",
         "source",
         "date_provenance",
     }

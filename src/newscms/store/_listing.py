@@ -3,7 +3,8 @@
 Listings, search, streamed exports, related articles and the loader all decide
 visibility with these functions, so "public" means one thing everywhere: a published
 (or scheduled) article whose listing time, its publication or the end of its embargo,
-has come. Keyset pages resume below the last row read by ``(listed_at, id)``.
+has come, and whose expiry, if it has one, has not. Keyset pages resume below the last
+row read by ``(listed_at, id)``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from newscms.store._cursor import CursorCodec
 
 __all__ = [
+    "LISTING_COLUMNS",
     "ArticleFilter",
     "article_filter",
     "decode_position",
@@ -36,19 +38,35 @@ __all__ = [
     "public_conditions",
     "seek_below",
     "status_conditions",
+    "unexpired",
 ]
 
 
-def is_visible(is_public: bool, listed_at: datetime, now: datetime) -> bool:
-    """Whether the public may see an article at ``now`` (published, or scheduled and due)."""
-    return bool(is_public) and listed_at <= now
+LISTING_COLUMNS = ("is_public", "listed_at", "expires_at")
+"""The article columns that decide visibility and order, copied into the rows a
+listing or search walks (``article_tags``, ``search_documents``) by every save."""
+
+
+def is_visible(
+    is_public: bool, listed_at: datetime, expires_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the public may see an article at ``now``: public, due and not expired."""
+    return bool(is_public) and listed_at <= now and (expires_at is None or now < expires_at)
 
 
 def public_conditions(
-    is_public: ColumnElement[bool], listed: ColumnElement[datetime], now: Any
+    is_public: ColumnElement[bool],
+    listed: ColumnElement[datetime],
+    expires: ColumnElement[datetime | None],
+    now: Any,
 ) -> list[ColumnElement[bool]]:
-    """``is_visible`` as SQL, on any table carrying the two listing columns."""
-    return [is_public.is_(True), listed <= now]
+    """``is_visible`` as SQL, on any table carrying the three listing columns."""
+    return [is_public.is_(True), listed <= now, unexpired(expires, now)]
+
+
+def unexpired(expires: ColumnElement[datetime | None], now: Any) -> ColumnElement[bool]:
+    """The expiry half of ``public_conditions``, for a query that bounds ``listed`` itself."""
+    return or_(expires.is_(None), expires > now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +140,7 @@ def status_conditions(
     *,
     is_public: ColumnElement[bool],
     listed: ColumnElement[datetime],
+    expires: ColumnElement[datetime | None],
     status: ColumnElement[str],
     now: Any,
     bounded: bool = True,
@@ -135,7 +154,9 @@ def status_conditions(
     conditions: list[ColumnElement[bool]] = []
     if f.public or f.status is Status.PUBLISHED:
         conditions += (
-            public_conditions(is_public, listed, now) if bounded else [is_public.is_(True)]
+            public_conditions(is_public, listed, expires, now)
+            if bounded
+            else [is_public.is_(True), unexpired(expires, now)]
         )
     if f.status is Status.SCHEDULED:
         conditions += [status == Status.SCHEDULED.value, listed > now]

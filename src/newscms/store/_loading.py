@@ -180,6 +180,7 @@ class ArticleLoader:
             target.c.published_at.label("t_published_at"),
             target.c.is_public.label("t_is_public"),
             target.c.listed_at.label("t_listed_at"),
+            target.c.expires_at.label("t_expires_at"),
         )
         self.relations_query = (
             select(r, *target_columns)
@@ -253,6 +254,7 @@ class ArticleLoader:
                 a.c.published_at,
                 a.c.is_public,
                 a.c.listed_at,
+                a.c.expires_at,
             )
             .where(a.c.translation_group.in_(groups))
             .order_by(a.c.translation_group, a.c.locale, a.c.id)
@@ -320,8 +322,9 @@ class ArticleLoader:
             published_at,
             is_public,
             listed,
+            expires,
         ) in conn.execute(self._editions_of, {"groups": groups}).all():
-            if public and not is_visible(is_public, listed, now):
+            if public and not is_visible(is_public, listed, expires, now):
                 continue
             ref = article_ref(
                 id=id_ if isinstance(id_, UUID) else UUID(str(id_)),
@@ -435,10 +438,11 @@ class ArticleLoader:
             t_published_at,
             t_is_public,
             t_listed_at,
+            t_expires_at,
         ) in conn.execute(statement, values).all():
             target = pending = None
             if target_key is not None:
-                if public and not is_visible(t_is_public, t_listed_at, now):
+                if public and not is_visible(t_is_public, t_listed_at, t_expires_at, now):
                     continue
                 target = _article_ref(
                     {
@@ -557,6 +561,7 @@ class ArticleLoader:
                 "canonical_url": m["canonical_url"],
                 "date_provenance": shown.provenance,
                 "embargoed_until": m["embargoed_until"],
+                "expires_at": m["expires_at"],
                 "translation_group": m["translation_group"],
             }
         )
@@ -598,6 +603,7 @@ class ArticleLoader:
                 "source": source,
                 "date_provenance": shown.provenance,
                 "embargoed_until": m["embargoed_until"],
+                "expires_at": m["expires_at"],
                 "corrections": tuple(
                     Correction.model_construct(
                         id=UUID(hex=entry["id"]),

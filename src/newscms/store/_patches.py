@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newscms.domain.status import Status
+from newscms.domain.status import Status, check_expiry
 from newscms.domain.workflow import EventKind
 from newscms.errors import ValidationError
 from newscms.store import _slugs, _tag_resolution
@@ -36,6 +36,7 @@ _COLUMN_FIELDS = {
     "source_locator": "source",
     "source_key": "source",
 }
+_DATES = ("published_at", "embargoed_until", "expires_at")
 _DERIVED_COLUMNS = frozenset({"title_key", "url_key", "listed_at", "is_public", "corrections"})
 
 
@@ -94,17 +95,27 @@ def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
         wanted["title_key"] = title_key(wanted["headline"])
     if "canonical_url" in wanted:
         wanted["url_key"] = url_key(wanted["canonical_url"]) if wanted["canonical_url"] else None
-    if "published_at" in given:
-        if given["published_at"] is None and row.status != Status.DRAFT.value:
-            raise ValidationError(
-                f"a {row.status} article needs a publication time", field="published_at"
-            )
-        wanted["published_at"] = given["published_at"]
-    if "embargoed_until" in given:
-        wanted["embargoed_until"] = given["embargoed_until"]
+    wanted.update(_date_changes(row, given))
     if "translation_group" in given:
         wanted["translation_group"] = given["translation_group"]
     return {key: value for key, value in wanted.items() if getattr(row, key) != value}
+
+
+def _date_changes(row: Row[Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The publication, embargo and expiry times a patch sets, checked with the stored ones."""
+    wanted = {name: given[name] for name in _DATES if name in given}
+    if (
+        "published_at" in wanted
+        and wanted["published_at"] is None
+        and row.status != Status.DRAFT.value
+    ):
+        raise ValidationError(
+            f"a {row.status} article needs a publication time", field="published_at"
+        )
+    if wanted:
+        published, embargo, expiry = (wanted.get(name, getattr(row, name)) for name in _DATES)
+        check_expiry(expiry, published, embargo)
+    return wanted
 
 
 def _slug_change(

@@ -7,14 +7,14 @@ one fixed order, in the savepoint of the change:
 1. lock the row (concurrent writers of one article queue instead of failing) and check
    the version the caller read;
 2. derive the listing columns (``is_public``, ``listed_at``) from status, publication
-   time and embargo;
+   time and embargo (``expires_at``, the third, is the caller's);
 3. the guarded write;
 4. the slug, claimed in the slug history;
 5. the byline's people and the tags;
 6. the tags' listing rows;
 7. pending relations that now name the article, when a key they match on changed;
-8. the journal: revision, events (``published`` only once the public can see it), search
-   document;
+8. the journal: revision, events (``published`` only once the public can see it,
+   ``expired`` once it no longer can), search document;
 9. the articles that show this one (in their relations, or as another edition of
    their translation group) hear that it changed.
 
@@ -37,6 +37,7 @@ from newscms.errors import ConflictError, NotFoundError
 from newscms.store import _slugs
 from newscms.store._creation import insert_articles, match_keys, people_rows, tag_rows
 from newscms.store._journal import SNAPSHOT_FIELDS, Entry
+from newscms.store._listing import LISTING_COLUMNS, is_visible
 from newscms.store._loading import loader_for
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ __all__ = [
 _MATCHED = frozenset({"title_key", "url_key", "published_at", "locale"})
 # Columns an article's reference in other articles' relations shows.
 _SHOWN_BY_OTHERS = frozenset(
-    {"headline", "status", "published_at", "is_public", "listed_at", "translation_group"}
+    {"headline", "status", "published_at", *LISTING_COLUMNS, "translation_group"}
 )
 _TOUCH_BATCH = 500
 _LOAD = ("write_path", "load")
@@ -215,17 +216,10 @@ def _write(uow: Work, row: Row[Any], change: Change, action: str) -> Article:
         at = t.article_tags
         conn.execute(delete(at).where(at.c.article_id == row.id))
         if change.tag_ids:
-            conn.execute(
-                insert(at),
-                tag_rows(row.id, change.tag_ids, after["is_public"], after["listed_at"]),
-            )
-    elif {"is_public", "listed_at"} & columns.keys():
+            conn.execute(insert(at), tag_rows(row.id, change.tag_ids, after))
+    elif listing := {name: after[name] for name in LISTING_COLUMNS if name in columns}:
         at = t.article_tags
-        conn.execute(
-            update(at)
-            .where(at.c.article_id == row.id)
-            .values(is_public=after["is_public"], listed_at=after["listed_at"])
-        )
+        conn.execute(update(at).where(at.c.article_id == row.id).values(**listing))
     if _MATCHED & columns.keys() or change.slug is not None:
         uow.relations.resolve_pending(match_keys(after))
     article = load(uow, [row.id])[0]
@@ -280,7 +274,12 @@ def _guarded_update(uow: Work, row: Row[Any], columns: dict[str, Any], now: date
 
 def _announced(values: Mapping[str, Any]) -> bool:
     """Whether the public could see the article when it was last written (announced)."""
-    return bool(values["is_public"]) and values["listed_at"] <= values["updated_at"]
+    return _visible(values, values["updated_at"])
+
+
+def _visible(values: Mapping[str, Any], now: datetime) -> bool:
+    """Whether the public sees an article with these column ``values`` at ``now``."""
+    return is_visible(values["is_public"], values["listed_at"], values["expires_at"], now)
 
 
 def _announcements(
@@ -296,12 +295,22 @@ def _announcements(
     requested ``published`` becomes ``scheduled``), and once when it comes due, from
     ``publish_due`` or from whichever save sees it first.
     """
-    visible = bool(after["is_public"]) and after["listed_at"] <= now
+    visible = _visible(after, now)
     events: list[EventKind] = [kind for kind in requested if kind is not EventKind.PUBLISHED]
-    if EventKind.PUBLISHED in requested and not visible and EventKind.SCHEDULED not in events:
+    expired = after["expires_at"] is not None and after["expires_at"] <= now
+    held_back = EventKind.PUBLISHED in requested and not visible and not expired
+    if held_back and EventKind.SCHEDULED not in events:
         events.append(EventKind.SCHEDULED)
     if visible and (before is None or not _announced(before)):
         events.append(EventKind.PUBLISHED)
+    if (
+        expired
+        and before is not None
+        and _announced(before)
+        and EventKind.UNPUBLISHED not in events
+        and EventKind.ARCHIVED not in events
+    ):
+        events.append(EventKind.EXPIRED)
     return events
 
 
@@ -325,6 +334,7 @@ def create(uow: Work, drafts: Sequence[ArticleDraft]) -> list[Article]:
             "listed_at": listed_at(
                 article.status, article.published_at, article.created_at, article.embargoed_until
             ),
+            "expires_at": article.expires_at,
         }
         requested = [EventKind.CREATED]
         if article.status is Status.SCHEDULED:

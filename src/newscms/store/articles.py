@@ -37,6 +37,7 @@ from newscms.store._listing import (
     article_filter,
     decode_position,
     encode_position,
+    public_conditions,
     seek_below,
     status_conditions,
 )
@@ -208,7 +209,11 @@ class ArticleRepository(Repository[Work]):
             else:
                 query = select(*columns).where(a.c.id == bindparam("id"))
             if public:
-                query = query.where(a.c.is_public.is_(True), a.c.listed_at <= bindparam("now"))
+                query = query.where(
+                    *public_conditions(
+                        a.c.is_public, a.c.listed_at, a.c.expires_at, bindparam("now")
+                    )
+                )
             statements[shape] = query
         return query
 
@@ -403,15 +408,16 @@ class ArticleRepository(Repository[Work]):
             query = select(*columns, order_at.label(_CURSOR_AT))
             query = query.select_from(at).join(a, a.c.id == at.c.article_id)
             query = query.where(at.c.tag_id == bindparam("tag"))
-            visible_flag = at.c.is_public
+            walked = at
         else:
             order_at, order_id = a.c.listed_at, a.c.id
             query = select(*columns, order_at.label(_CURSOR_AT))
-            visible_flag = a.c.is_public
+            walked = a
         conditions = status_conditions(
             f,
-            is_public=visible_flag,
+            is_public=walked.c.is_public,
             listed=order_at,
+            expires=walked.c.expires_at,
             status=a.c.status,
             now=bindparam("now"),
             bounded=bounded,

@@ -201,7 +201,9 @@ class LegacyUrlRepository(Repository[_Reading]):
         if after is not None:
             query = query.where(lu.c.url_key > after)
         if public:
-            query = query.where(*public_conditions(a.c.is_public, a.c.listed_at, now))
+            query = query.where(
+                *public_conditions(a.c.is_public, a.c.listed_at, a.c.expires_at, now)
+            )
         return tuple(
             LegacyRedirect(
                 url=row.url,

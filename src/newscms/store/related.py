@@ -209,7 +209,7 @@ class RelatedRepository(Repository[UnitState]):
         rows = [
             row
             for row in self.conn.execute(self._sql.load, {"ids": list(ids)}).all()
-            if is_visible(row.is_public, row.listed_at, now)
+            if is_visible(row.is_public, row.listed_at, row.expires_at, now)
         ]
         loader = loader_for(self.t, self.uow.settings.locales)
         return {
@@ -240,7 +240,9 @@ class _Statements:
             .join(target, target.c.id == r.c.target_id)
             .where(
                 r.c.source_id == bindparam("article_id", type_=Uuid()),
-                *public_conditions(target.c.is_public, target.c.listed_at, self.now),
+                *public_conditions(
+                    target.c.is_public, target.c.listed_at, target.c.expires_at, self.now
+                ),
                 target.c.locale == bindparam("locale", type_=String()),
                 target.c.id != bindparam("article_id", type_=Uuid()),
             )
@@ -261,7 +263,7 @@ class _Statements:
                 .join(a, a.c.id == at.c.article_id)
                 .where(
                     at.c.tag_id == bindparam(f"tag_{n}", type_=Uuid()),
-                    *public_conditions(at.c.is_public, at.c.listed_at, self.now),
+                    *public_conditions(at.c.is_public, at.c.listed_at, at.c.expires_at, self.now),
                     a.c.locale == bindparam("locale", type_=String()),
                     at.c.article_id != bindparam("article_id", type_=Uuid()),
                 )
@@ -281,7 +283,7 @@ class _Statements:
                 select(literal(n).label("tag"), at.c.article_id)
                 .where(
                     at.c.tag_id == bindparam(f"tag_{n}", type_=Uuid()),
-                    *public_conditions(at.c.is_public, at.c.listed_at, self.now),
+                    *public_conditions(at.c.is_public, at.c.listed_at, at.c.expires_at, self.now),
                 )
                 .limit(bindparam("cap", type_=Integer()))
                 .subquery()

@@ -29,7 +29,7 @@ from newscms.domain.status import Status, effective_status
 from newscms.errors import ValidationError
 from newscms.store._base import MAX_PAGE, as_locale
 from newscms.store._errors import translate_errors
-from newscms.store._listing import seek_below
+from newscms.store._listing import seek_below, unexpired
 from newscms.store.unit import UnitOfWork
 from newscms.utils.dates import ensure_aware
 
@@ -217,7 +217,7 @@ def stream_sitemap_entries(
     with translate_errors():
         now = uow.now()
         a = uow.settings.tables.articles
-        query = _sitemap_query(a, public, wanted_locale, since)
+        query = _sitemap_query(a, public, wanted_locale, since, now)
         conn = uow.connection
         statuses = _STATUSES
         scheduled = Status.SCHEDULED
@@ -247,7 +247,7 @@ def stream_sitemap_entries(
 
 
 def _sitemap_query(
-    a: Table, public: bool, locale: str | None, since: datetime | None
+    a: Table, public: bool, locale: str | None, since: datetime | None, now: datetime
 ) -> Select[Any]:
     """The query of every page, without where the page starts.
 
@@ -257,8 +257,8 @@ def _sitemap_query(
     """
     conditions: list[ColumnElement[bool]] = []
     if public:
-        # The other half of "public" (listed_at <= now) bounds the first page (see above).
-        conditions.append(a.c.is_public.is_(True))
+        # The rest of "public" (listed_at <= now) bounds the first page (see above).
+        conditions += [a.c.is_public.is_(True), unexpired(a.c.expires_at, now)]
     if locale is not None:
         conditions.append(a.c.locale == locale)
     if since is not None:

@@ -6,8 +6,9 @@ application's own. Migrations in ``alembic/`` build the same schema; a test chec
 the two never drift apart.
 
 Listings are the hot path of a news site, so the order they walk is carried in the
-data: ``listed_at`` (publication time, or creation time for unpublished articles) and
-``is_public`` are copied into ``article_tags`` and kept consistent on every write, so
+data: ``listed_at`` (publication time, or creation time for unpublished articles),
+``is_public`` and ``expires_at`` are copied into ``article_tags`` and kept consistent
+on every write, so
 "newest public articles with tag T" walks one index in order, whatever the page.
 """
 
@@ -86,11 +87,13 @@ MOSTLY_NULL_INDEXES: dict[str, MostlyNullIndex] = {
     "articles_translation_group": MostlyNullIndex(
         "articles", ("translation_group", "locale"), "translation_group"
     ),
+    "articles_expiry": MostlyNullIndex("articles", ("expires_at",), "expires_at"),
 }
 """Index name suffix → its definition. Almost every relation is resolved (pending keys
-NULL) and most articles have no translation group; SQLite's statistics count the NULLs
-as one value, so after ANALYZE full indexes looked useless and lookups scanned the
-table. Partial since migration 0008 (``not_null_predicate``)."""
+NULL) and most articles have no translation group or expiry; SQLite's statistics count
+the NULLs as one value, so after ANALYZE full indexes looked useless and lookups scanned
+the table. Partial since migration 0008 (``not_null_predicate``); the expiry index
+(``publish_due``'s) since 0010."""
 
 
 def not_null_predicate(column: str) -> dict[str, Any]:
@@ -195,6 +198,9 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("source_key", Key(64)),
         Column("date_provenance", JSONData),
         Column("embargoed_until", UTCDateTime()),
+        # When the article leaves public view; copied into article_tags and
+        # search_documents with the other listing columns.
+        Column("expires_at", UTCDateTime()),
         # The public correction log, read with the article (no extra statement).
         Column("corrections", JSONData),
         Column("translation_group", Uuid()),
@@ -291,8 +297,18 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("position", Integer(), nullable=False),
         Column("is_public", Boolean(create_constraint=False), nullable=False),
         Column("listed_at", UTCDateTime(), nullable=False),
+        Column("expires_at", UTCDateTime()),
         PrimaryKeyConstraint("article_id", "tag_id"),
-        Index(f"ix_{p}article_tags_listing", "tag_id", "is_public", "listed_at", "article_id"),
+        # expires_at last: visibility is judged in the index, without reading the rows
+        # (related articles count up to 2,000 rows per tag).
+        Index(
+            f"ix_{p}article_tags_listing",
+            "tag_id",
+            "is_public",
+            "listed_at",
+            "article_id",
+            "expires_at",
+        ),
         **mysql_options,
     )
 
@@ -386,6 +402,7 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("is_public", Boolean(create_constraint=False), nullable=False),
         Column("listed_at", UTCDateTime(), nullable=False),
         Column("published_at", UTCDateTime()),
+        Column("expires_at", UTCDateTime()),
         PrimaryKeyConstraint("id"),
         UniqueConstraint("article_id"),
         **mysql_options,

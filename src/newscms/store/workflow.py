@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, literal, or_, select
 
 from newscms.domain.article import ArticlePatch
 from newscms.domain.status import Status, Transition, check_transition, effective_status
@@ -145,17 +145,20 @@ class WorkflowRepository(Repository[Work]):
 
     @translated
     def publish_due(self) -> tuple[Article, ...]:
-        """Record every due transition: scheduled articles due, and embargoes lifted.
+        """Record every due transition: scheduled articles due, embargoes lifted, expiries.
 
-        Each is announced with one ``published`` event (carrying the embargo that
-        lifted), exactly once: a second run, or another worker running at the same
-        time, finds nothing left to do (rows being processed elsewhere are skipped, not
-        waited for), and neither does a run after a save that already announced it.
+        A publication or a lifted embargo is announced with one ``published`` event
+        (carrying the embargo that lifted), an expiry with one ``expired`` event (an
+        ``expire`` revision), each exactly once: a second run, or another worker
+        running at the same time, finds nothing left to do (rows being processed
+        elsewhere are skipped, not waited for), and neither does a run after a save
+        that already announced it. Readers never wait for this: visibility is decided
+        at read time.
         """
         a = self.t.articles
         now = self.uow.now()
-        query = (
-            select(a.c.id, a.c.status)
+        due = (
+            select(a.c.id, a.c.status, a.c.listed_at.label("due_at"))
             .where(
                 or_(
                     and_(a.c.status == Status.SCHEDULED.value, a.c.listed_at <= now),
@@ -170,11 +173,31 @@ class WorkflowRepository(Repository[Work]):
             )
             .order_by(a.c.listed_at, a.c.id)
         )
+        # Public and not yet expired at its last write, expired now (the partial index
+        # on expires_at holds only the articles that have an expiry).
+        expiring = (
+            select(a.c.id, literal(_EXPIRING).label("status"), a.c.expires_at.label("due_at"))
+            .where(
+                a.c.expires_at.is_not(None),
+                a.c.expires_at <= now,
+                a.c.expires_at > a.c.updated_at,
+                a.c.is_public.is_(True),
+                a.c.listed_at <= a.c.updated_at,
+            )
+            .order_by(a.c.expires_at, a.c.id)
+        )
         if self.uow.dialect != "sqlite":
-            query = query.with_for_update(skip_locked=True)
+            due, expiring = (q.with_for_update(skip_locked=True) for q in (due, expiring))
+        found: dict[Any, tuple[Any, str]] = {}
+        for query in (due, expiring):
+            for article_id, status, due_at in self.conn.execute(query).all():
+                # A publication's save announces an expiry too: one save per article.
+                found.setdefault(article_id, (due_at, status))
         done = []
-        for article_id, status in self.conn.execute(query).all():
-            action = "publish" if status == Status.SCHEDULED.value else "lift_embargo"
+        for article_id, (_, status) in sorted(
+            found.items(), key=lambda item: (item[1][0], item[0])
+        ):
+            action = _DUE_ACTIONS.get(status, "lift_embargo")
             done.append(_write_path.save(self.uow, article_id, None, _due_change, action=action))
         return tuple(done)
 
@@ -265,6 +288,10 @@ def _transition(row: Row[Any], columns: dict[str, Any], event: EventKind) -> Cha
     changed = sorted(key for key, value in columns.items() if getattr(row, key) != value)
     fields = [name for name in changed if name != "first_published_at"]
     return Change(columns=columns, fields=fields, events=[event])
+
+
+_EXPIRING = "expiring"
+_DUE_ACTIONS = {Status.SCHEDULED.value: "publish", _EXPIRING: "expire"}
 
 
 def _due_change(row: Row[Any]) -> Change:

@@ -87,7 +87,7 @@ def prepare(article: Article) -> PreparedDocument:
     )
 
 
-_COPIED = ("locale", "status", "is_public", "listed_at", "published_at")
+_COPIED = ("locale", "status", "is_public", "listed_at", "published_at", "expires_at")
 
 
 @lru_cache(maxsize=32)

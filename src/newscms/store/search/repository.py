@@ -295,6 +295,7 @@ class SearchRepository(Repository[UnitState]):
             f,
             is_public=d.c.is_public,
             listed=d.c.listed_at,
+            expires=d.c.expires_at,
             status=d.c.status,
             now=bindparam("now", type_=UTCDateTime()),
         )
