@@ -59,6 +59,7 @@ class FeedItem:
     updated_at: datetime
     byline: tuple[_Named, ...]
     tags: tuple[core.CoreTag, ...]
+    media: tuple[object, ...] = ()  # the generated articles show no media
 
 
 def _item(article: core.CoreArticle) -> FeedItem:

@@ -29,6 +29,15 @@ from newscms.domain.article import (
     SourceRef as SourceRef,
 )
 from newscms.domain.article_ref import ArticleRef as ArticleRef
+from newscms.domain.media import ArticleMedia as ArticleMedia
+from newscms.domain.media import FocalPoint as FocalPoint
+from newscms.domain.media import MediaAttachment as MediaAttachment
+from newscms.domain.media import MediaDraft as MediaDraft
+from newscms.domain.media import MediaItem as MediaItem
+from newscms.domain.media import MediaKind as MediaKind
+from newscms.domain.media import MediaPatch as MediaPatch
+from newscms.domain.media import MediaRole as MediaRole
+from newscms.domain.media import Rendition as Rendition
 from newscms.domain.page import Page as Page
 from newscms.domain.relation import (
     PendingTarget as PendingTarget,
@@ -53,17 +62,26 @@ from newscms.domain.tag import TagRef as TagRef
 __all__ = [
     "Article",
     "ArticleDraft",
+    "ArticleMedia",
     "ArticlePatch",
     "ArticleRef",
     "ArticleTeaser",
     "DateProvenance",
     "Dateline",
+    "FocalPoint",
+    "MediaAttachment",
+    "MediaDraft",
+    "MediaItem",
+    "MediaKind",
+    "MediaPatch",
+    "MediaRole",
     "Page",
     "PendingTarget",
     "Person",
     "Relation",
     "RelationDraft",
     "RelationKind",
+    "Rendition",
     "SearchHit",
     "SourceRef",
     "Status",

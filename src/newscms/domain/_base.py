@@ -160,3 +160,21 @@ def text_check(max_length: int, *, multiline: bool = False) -> Callable[[object]
         return text
 
     return check
+
+
+URL_MAX = 2000
+
+Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
+"""A URL as text (at most ``URL_MAX`` characters), not checked further."""
+
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+
+
+def _http_url(value: str) -> str:
+    if not _HTTP_URL.match(value):
+        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+HttpUrl = Annotated[Url, AfterValidator(_http_url)]
+"""An absolute http(s) URL: what a page links to and readers can fetch."""

@@ -13,10 +13,19 @@ import unicodedata
 from typing import Annotated, Any, Protocol
 from uuid import UUID
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
-from newscms.domain._base import DomainModel, Identifier, LocaleTag, UTCDatetime, text_check
+from newscms.domain._base import (
+    DomainModel,
+    HttpUrl,
+    Identifier,
+    LocaleTag,
+    Url,
+    UTCDatetime,
+    text_check,
+)
 from newscms.domain.article_ref import ArticleRef, Referable
+from newscms.domain.media import ArticleMedia, MediaAttachments, MediaKind, MediaRole
 from newscms.domain.relation import Relation, RelationDraft
 from newscms.domain.status import Status, check_expiry
 from newscms.domain.tag import TagInputs, TagRef
@@ -53,13 +62,11 @@ SUBHEADLINE_MAX = 1000
 SUMMARY_MAX = 5000
 BODY_MAX = 2_000_000
 SLUG_MAX = 200
-URL_MAX = 2000
 
 Headline = Annotated[str, BeforeValidator(text_check(HEADLINE_MAX))]
 Subheadline = Annotated[str, BeforeValidator(text_check(SUBHEADLINE_MAX))]
 Summary = Annotated[str, BeforeValidator(text_check(SUMMARY_MAX, multiline=True))]
 ShortText = Annotated[str, BeforeValidator(text_check(200))]
-Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
 
 _SLUG_JOINERS = re.compile(r"[-_]")
 
@@ -75,9 +82,6 @@ def _slug_word(word: str) -> bool:
         and word[0].isalnum()
         and all(char.isalnum() or unicodedata.category(char).startswith("M") for char in word)
     )
-
-
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
 
 def _slug(value: object) -> str:
@@ -104,15 +108,6 @@ def _body(value: object) -> str:
 
 
 Body = Annotated[str, BeforeValidator(_body)]
-
-
-def _http_url(value: str) -> str:
-    if not _HTTP_URL.match(value):
-        raise ValueError(f"{value!r} is not an absolute http(s) URL")
-    return value
-
-
-HttpUrl = Annotated[Url, AfterValidator(_http_url)]
 
 
 class Person(DomainModel):
@@ -173,6 +168,7 @@ class ArticleDraft(DomainModel):
     that share a ``translation_group`` are the language editions of one story.
     ``expires_at`` takes the article out of public view at that instant (reads,
     listings, feeds, sitemaps, search) with no job to run, as scheduling does.
+    ``media`` are the images (and other media) it shows, in order, each in a role.
     """
 
     id: UUID | None = None
@@ -195,6 +191,7 @@ class ArticleDraft(DomainModel):
     embargoed_until: UTCDatetime | None = None
     expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None
+    media: MediaAttachments = ()
 
     @model_validator(mode="after")
     def _schedule_needs_time(self) -> ArticleDraft:
@@ -233,10 +230,11 @@ class ArticlePatch(DomainModel):
     embargoed_until: UTCDatetime | None = None
     expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None
+    media: MediaAttachments | None = None
 
     @model_validator(mode="after")
     def _required_stay_required(self) -> ArticlePatch:
-        for name in ("headline", "body", "byline", "tags"):
+        for name in ("headline", "body", "byline", "tags", "media"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValidationError("cannot be cleared; give a new value instead", field=name)
         return self
@@ -254,6 +252,8 @@ class _Listing(Referable, Protocol):
     def tags(self) -> tuple[TagRef, ...]: ...
     @property
     def date_provenance(self) -> DateProvenance | None: ...
+    @property
+    def media(self) -> tuple[ArticleMedia, ...]: ...
 
 
 class _Listed:
@@ -268,6 +268,14 @@ class _Listed:
     def published_time_known(self: _Listing) -> bool:
         """False when the source gave only a date (the time of day is a placeholder)."""
         return self.date_provenance is None or self.date_provenance.time_known
+
+    @property
+    def lead_image(self: _Listing) -> ArticleMedia | None:
+        """The first image in the lead role, if any: what a teaser, feed or JSON-LD shows."""
+        for item in self.media:
+            if item.role is MediaRole.LEAD and item.kind is MediaKind.IMAGE:
+                return item
+        return None
 
     def tags_of_kind(self: _Listing, kind: str) -> tuple[TagRef, ...]:
         """This article's tags of one kind (``"region"``, ``"topic"``, …), in order."""
@@ -308,6 +316,7 @@ class Article(_Listed, DomainModel):
     translation_group: UUID | None = None
     translations: tuple[ArticleRef, ...] = ()
     fallback_for: str | None = None
+    media: tuple[ArticleMedia, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -325,11 +334,11 @@ class Article(_Listed, DomainModel):
 class ArticleTeaser(_Listed, DomainModel):
     """An article as a listing shows it: every field of ``Article`` but the heavy ones.
 
-    No ``body``, ``relations``, ``translations``, ``corrections`` or ``source``:
-    ``uow.articles.teasers`` reads a page of these without touching the body (most of
-    a stored row) and without the statements that complete a full article, which
-    makes a listing cost little more than its index walk. Read the article itself
-    (``get``) for the rest.
+    No ``body``, ``relations``, ``translations``, ``corrections`` or ``source``, and of
+    ``media`` only the lead items: ``uow.articles.teasers`` reads a page of these
+    without touching the body (most of a stored row) and without the statements that
+    complete a full article, which makes a listing cost little more than its index
+    walk. Read the article itself (``get``) for the rest.
     """
 
     id: UUID
@@ -352,3 +361,4 @@ class ArticleTeaser(_Listed, DomainModel):
     embargoed_until: UTCDatetime | None = None
     expires_at: UTCDatetime | None = None
     translation_group: UUID | None = None
+    media: tuple[ArticleMedia, ...] = ()

@@ -13,16 +13,13 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, model_validator
 
-from newscms.domain._base import DomainModel, Identifier, LocaleTag, UTCDatetime, text_check
+from newscms.domain._base import DomainModel, Identifier, LocaleTag, Url, UTCDatetime, text_check
 from newscms.domain.article_ref import ArticleRef
 from newscms.errors import ValidationError
 
 __all__ = ["PendingTarget", "Relation", "RelationDraft", "RelationKind"]
 
-URL_MAX = 2000
-
 PendingTitle = Annotated[str, BeforeValidator(text_check(500))]
-Url = Annotated[str, BeforeValidator(text_check(URL_MAX))]
 PendingSlug = Annotated[str, BeforeValidator(text_check(200))]
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from newscms.domain.article import Article, ArticleDraft
     from newscms.domain.article_ref import ArticleRef
+    from newscms.domain.media import ArticleMedia, MediaAttachment
     from newscms.domain.relation import Relation, RelationDraft
     from newscms.domain.tag import TagInput, TagRef
 
@@ -131,7 +132,25 @@ def _field_changes(
         changes["source"] = draft.source
     if not _same_tags(draft.tags, stored.tags, draft.locale, slugifier):
         changes["tags"] = draft.tags
+    # A source without media says nothing about them: images an editor added stay.
+    if draft.media and not _same_media(draft.media, stored.media):
+        changes["media"] = draft.media
     return changes
+
+
+def _same_media(wanted: Sequence[MediaAttachment], stored: Sequence[ArticleMedia]) -> bool:
+    """Whether the draft attaches the stored media, in order and role (a URL names its item)."""
+    if len(wanted) != len(stored):
+        return False
+    return all(
+        item.role == shown.role
+        and (
+            item.id == shown.id
+            if item.media is None
+            else url_key(item.media.url) == url_key(shown.url)
+        )
+        for item, shown in zip(wanted, stored, strict=True)
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -20,6 +20,8 @@ from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
 from newscms.store import _slugs, _tag_resolution
 from newscms.store._listing import LISTING_COLUMNS
+from newscms.store._media_rows import link_rows
+from newscms.store.media import resolve_attachments
 from newscms.store.relations import MatchKeys
 from newscms.utils.keys import source_key, title_key, url_key
 from newscms.utils.slugs import slugify
@@ -89,6 +91,7 @@ def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict
         "expires_at": draft.expires_at,
         "corrections": [],
         "translation_group": draft.translation_group,
+        "media_count": len(draft.media),
     }
 
 
@@ -180,9 +183,22 @@ def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
             insert(uow.settings.tables.article_tags),
             tag_rows(article_id, tag_ids, values),
         )
+    _insert_media(uow, [(article_id, draft)])
     uow.relations.insert(article_id, draft.relations)
     uow.relations.resolve_pending(match_keys(values))
     return article_id
+
+
+def _insert_media(uow: Work, articles: Sequence[tuple[UUID, ArticleDraft]]) -> None:
+    """The media links of new articles, their new media items created (once per URL)."""
+    links = resolve_attachments(uow, [(draft.media, draft.locale) for _, draft in articles])
+    rows = [
+        row
+        for (article_id, _), linked in zip(articles, links, strict=True)
+        for row in link_rows(article_id, linked)
+    ]
+    if rows:
+        uow.connection.execute(insert(uow.settings.tables.article_media), rows)
 
 
 class _Batch:
@@ -226,6 +242,7 @@ class _Batch:
         ]
         if tags:
             conn.execute(insert(t.article_tags), tags)
+        _insert_media(self.uow, [(r["id"], d) for r, d in zip(self.rows, self.drafts, strict=True)])
         relations = self.uow.relations
         relations.insert_new(
             [(row["id"], d.relations) for d, row in zip(self.drafts, self.rows, strict=True)]

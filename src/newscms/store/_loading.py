@@ -31,6 +31,7 @@ from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
 from newscms.store._listing import is_visible
+from newscms.store._media_rows import load_shown
 from newscms.utils.keys import tag_locale
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection, RowMapping, Select
 
+    from newscms.domain.media import ArticleMedia
     from newscms.store.tables import Tables
     from newscms.utils.locales import LocaleFallback
 
@@ -88,6 +90,7 @@ _source_ref = _builder(SourceRef)
 _STATUS = {status.value: status for status in Status}
 # Article columns only writes and lookups use; an article is built without them.
 _UNREAD = frozenset({"is_public", "listed_at", "url_key", "title_key", "source_key"})
+# ``media_count`` is read (it says whether a row shows media) but is no model field.
 # And those a teaser leaves out besides: the body is most of a stored row.
 _NOT_IN_TEASERS = _UNREAD | {"body", "corrections", "source_format", "source_locator"}
 
@@ -290,16 +293,27 @@ class ArticleLoader:
         tags = self._load_tags(conn, values, by_id, to_uuid)
         relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
         editions = self._load_editions(conn, mappings, now=now, public=public)
+        media = self._load_media(conn, mappings)
         return [
             self._article(
                 m,
                 now,
                 tags.get(m["id"], ()),
                 relations.get(m["id"], ()),
-                tuple(ref for ref in editions.get(m["translation_group"], ()) if ref.id != m["id"]),
+                editions=tuple(
+                    ref for ref in editions.get(m["translation_group"], ()) if ref.id != m["id"]
+                ),
+                media=media.get(m["id"], ()),
             )
             for m in mappings
         ]
+
+    def _load_media(
+        self, conn: Connection, mappings: Sequence[RowMapping], *, lead_only: bool = False
+    ) -> dict[Any, tuple[ArticleMedia, ...]]:
+        """What the page's articles show (one statement, only if one of them shows any)."""
+        showing = [(m["id"], m["locale"]) for m in mappings if m["media_count"]]
+        return load_shown(conn, self.t, self.locales, showing, lead_only=lead_only)
 
     def _load_editions(
         self, conn: Connection, mappings: Sequence[RowMapping], *, now: datetime, public: bool
@@ -517,7 +531,10 @@ class ArticleLoader:
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
         tags = self._load_tags(conn, values, by_id, _uuids(ids))
-        return [self._teaser(m, now, tags.get(m["id"], ())) for m in mappings]
+        media = self._load_media(conn, mappings, lead_only=True)
+        return [
+            self._teaser(m, now, tags.get(m["id"], ()), media.get(m["id"], ())) for m in mappings
+        ]
 
     @staticmethod
     def _shown(m: RowMapping, now: datetime) -> _Shown:
@@ -538,8 +555,10 @@ class ArticleLoader:
         return _Shown(status, first_published_at, dateline, provenance, byline)
 
     @staticmethod
-    def _teaser(m: RowMapping, now: datetime, tags: Iterable[TagRef]) -> ArticleTeaser:
-        """A teaser row's mapping plus its tags as an ``ArticleTeaser``."""
+    def _teaser(
+        m: RowMapping, now: datetime, tags: Iterable[TagRef], media: tuple[ArticleMedia, ...]
+    ) -> ArticleTeaser:
+        """A teaser row's mapping plus its tags and lead media as an ``ArticleTeaser``."""
         shown = ArticleLoader._shown(m, now)
         return _teaser(
             {
@@ -563,6 +582,7 @@ class ArticleLoader:
                 "embargoed_until": m["embargoed_until"],
                 "expires_at": m["expires_at"],
                 "translation_group": m["translation_group"],
+                "media": media,
             }
         )
 
@@ -572,7 +592,9 @@ class ArticleLoader:
         now: datetime,
         tags: Iterable[TagRef],
         relations: Iterable[Relation],
+        *,
         editions: tuple[ArticleRef, ...] = (),
+        media: tuple[ArticleMedia, ...] = (),
     ) -> Article:
         """An article row's mapping plus its tags and relations as an ``Article``."""
         shown = ArticleLoader._shown(m, now)
@@ -619,6 +641,7 @@ class ArticleLoader:
                 "translation_group": m["translation_group"],
                 "translations": editions,
                 "fallback_for": None,
+                "media": media,
             }
         )
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from newscms.domain.media import MediaRole
 from newscms.domain.status import Status, check_expiry
 from newscms.domain.workflow import EventKind
 from newscms.errors import ValidationError
 from newscms.store import _slugs, _tag_resolution
 from newscms.store._creation import byline_json
+from newscms.store._media_rows import MediaLinks, as_uuid_value
 from newscms.store._write_path import Change, new_correction
+from newscms.store.media import resolve_attachments
 from newscms.utils.keys import source_key, title_key, url_key
 
 if TYPE_CHECKING:
@@ -25,11 +30,13 @@ if TYPE_CHECKING:
 
     from newscms.domain.article import ArticlePatch
     from newscms.store._context import UnitState
+    from newscms.store._work import Work
 
 __all__ = ["patch_change"]
 
 # Article columns and the article field each one belongs to, for the revision log.
 _COLUMN_FIELDS = {
+    "media_count": "media",
     "dateline_place": "dateline",
     "dateline_source": "dateline",
     "source_format": "source",
@@ -41,7 +48,7 @@ _DERIVED_COLUMNS = frozenset({"title_key", "url_key", "listed_at", "is_public", 
 
 
 def patch_change(
-    uow: UnitState, row: Row[Any], patch: ArticlePatch, *, correction: str | None = None
+    uow: Work, row: Row[Any], patch: ArticlePatch, *, correction: str | None = None
 ) -> Change | None:
     """The change ``patch`` makes to the article in ``row``; ``None`` when it changes nothing.
 
@@ -51,6 +58,9 @@ def patch_change(
     columns = _column_changes(row, patch)
     slug, slug_base = _slug_change(uow, row, patch)
     tag_ids = _tag_change(uow, row, patch)
+    media = _media_change(uow, row, patch)
+    if media is not None:
+        columns["media_count"] = len(media)
     fields = _changed_fields(columns, tags=tag_ids is not None, slug=slug is not None)
     if not fields:
         return None
@@ -67,6 +77,7 @@ def patch_change(
         slug_base=slug_base,
         tag_ids=tag_ids,
         byline=patch.byline if "byline" in columns else None,
+        media=media,
     )
 
 
@@ -156,6 +167,19 @@ def _tag_change(uow: UnitState, row: Row[Any], patch: ArticlePatch) -> list[UUID
         .order_by(at.c.position)
     ).all()
     return None if list(current) == tag_ids else tag_ids
+
+
+def _media_change(uow: Work, row: Row[Any], patch: ArticlePatch) -> MediaLinks | None:
+    """The media links ``patch`` gives the article, or ``None`` when they stay as they are."""
+    if patch.media is None:
+        return None
+    links = resolve_attachments(uow, [(patch.media, row.locale)])[0]
+    am = uow.settings.tables.article_media
+    current = uow.connection.execute(
+        select(am.c.media_id, am.c.role).where(am.c.article_id == row.id).order_by(am.c.position)
+    ).all()
+    stored = [(as_uuid_value(media_id), MediaRole(role)) for media_id, role in current]
+    return None if stored == links else links
 
 
 def _changed_fields(changes: dict[str, Any], *, tags: bool, slug: bool) -> Sequence[str]:

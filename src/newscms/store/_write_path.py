@@ -10,7 +10,7 @@ one fixed order, in the savepoint of the change:
    time and embargo (``expires_at``, the third, is the caller's);
 3. the guarded write;
 4. the slug, claimed in the slug history;
-5. the byline's people and the tags;
+5. the byline's people, the tags and the media links;
 6. the tags' listing rows;
 7. pending relations that now name the article, when a key they match on changed;
 8. the journal: revision, events (``published`` only once the public can see it,
@@ -39,6 +39,7 @@ from newscms.store._creation import insert_articles, match_keys, people_rows, ta
 from newscms.store._journal import SNAPSHOT_FIELDS, Entry
 from newscms.store._listing import LISTING_COLUMNS, is_visible
 from newscms.store._loading import loader_for
+from newscms.store._media_rows import MediaLinks, link_rows
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -91,6 +92,7 @@ class Change:
     slug_base: str | None = None
     tag_ids: Sequence[UUID] | None = None
     byline: Sequence[Person] | None = None
+    media: MediaLinks | None = None
 
 
 def lock_row(uow: Work, article_id: UUID) -> Row[Any]:
@@ -220,6 +222,11 @@ def _write(uow: Work, row: Row[Any], change: Change, action: str) -> Article:
     elif listing := {name: after[name] for name in LISTING_COLUMNS if name in columns}:
         at = t.article_tags
         conn.execute(update(at).where(at.c.article_id == row.id).values(**listing))
+    if change.media is not None:
+        am = t.article_media
+        conn.execute(delete(am).where(am.c.article_id == row.id))
+        if change.media:
+            conn.execute(insert(am), link_rows(row.id, change.media))
     if _MATCHED & columns.keys() or change.slug is not None:
         uow.relations.resolve_pending(match_keys(after))
     article = load(uow, [row.id])[0]

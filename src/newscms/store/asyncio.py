@@ -34,6 +34,7 @@ from newscms.errors import ValidationError
 from newscms.store._async.repositories import (
     AsyncArticleRepository,
     AsyncLegacyUrlRepository,
+    AsyncMediaRepository,
     AsyncRelatedRepository,
     AsyncRelationRepository,
     AsyncRevisionRepository,
@@ -72,6 +73,7 @@ __all__ = [
     "AsyncArticleRepository",
     "AsyncEventHandler",
     "AsyncLegacyUrlRepository",
+    "AsyncMediaRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRevisionRepository",
@@ -94,7 +96,7 @@ class AsyncUnitOfWork:
     """The repositories of one transaction, as coroutines.
 
     ``articles``, ``workflow``, ``revisions``, ``tags``, ``relations``, ``search``,
-    ``related`` and ``legacy_urls`` have the methods of the sync repositories with the
+    ``related``, ``legacy_urls`` and ``media`` have the methods of the sync repositories with the
     same parameters and results, each to be awaited. Calls run one at a time on the
     transaction's connection (``asyncio.gather`` over one unit of work queues them). A
     unit of work fails whole exactly as the sync one does: see
@@ -112,6 +114,7 @@ class AsyncUnitOfWork:
         self.search = AsyncSearchRepository(self, unit.search)
         self.related = AsyncRelatedRepository(self, unit.related)
         self.legacy_urls = AsyncLegacyUrlRepository(self, unit.legacy_urls)
+        self.media = AsyncMediaRepository(self, unit.media)
 
     @property
     def actor(self) -> str | None:

@@ -30,6 +30,7 @@ from newscms.errors import ValidationError
 from newscms.store._base import MAX_PAGE, as_locale
 from newscms.store._errors import translate_errors
 from newscms.store._listing import seek_below, unexpired
+from newscms.store._media_rows import load_shown
 from newscms.store.unit import UnitOfWork
 from newscms.utils.dates import ensure_aware
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
 
     from newscms.domain.article import Article
+    from newscms.domain.media import ArticleMedia
     from newscms.store.store import Store
 
 __all__ = [
@@ -82,6 +84,8 @@ class SitemapEntry(NamedTuple):
     status: Status
     published_at: datetime | None
     updated_at: datetime
+    media: tuple[ArticleMedia, ...] = ()
+    """The media the article shows (every role), for image sitemaps."""
 
     @property
     def ref(self) -> ArticleRef:
@@ -226,9 +230,13 @@ def stream_sitemap_entries(
         # backend seeks to it in the index: with two (now and the last row's time)
         # SQLite ranges on the first and scans every row read before, again per page.
         page = query.where(a.c.listed_at <= now) if public else query
+        tables, locales = uow.settings.tables, uow.settings.locales
         while True:
             rows = conn.execute(page.limit(size)).all()
-            for key, locale_, slug, headline, raw_status, published, updated, _ in rows:
+            # One statement per page for the media of the articles that show any.
+            showing = [(row[0], row[1]) for row in rows if row[8]]
+            media = load_shown(conn, tables, locales, showing) if showing else {}
+            for key, locale_, slug, headline, raw_status, published, updated, _, _ in rows:
                 published_at = _moment(published)
                 status = statuses[raw_status]
                 if status is scheduled:
@@ -236,7 +244,14 @@ def stream_sitemap_entries(
                 updated_at = _moment(updated)
                 assert updated_at is not None  # the column is NOT NULL
                 yield SitemapEntry(
-                    _uuid(key), locale_, slug, headline, status, published_at, updated_at
+                    _uuid(key),
+                    locale_,
+                    slug,
+                    headline,
+                    status,
+                    published_at,
+                    updated_at,
+                    media.get(key, ()),
                 )
             if len(rows) < size:
                 return
@@ -276,6 +291,7 @@ def _sitemap_query(
         a.c.published_at,
         a.c.updated_at,
         a.c.listed_at,
+        a.c.media_count,
     )
     raw: list[ColumnElement[Any]] = [type_coerce(column, _RAW) for column in columns]
     return select(*raw).where(*conditions).order_by(a.c.listed_at.desc(), a.c.id.desc())

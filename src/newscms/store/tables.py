@@ -136,6 +136,8 @@ class Tables:
     search_documents: Table
     legacy_urls: Table
     date_evidence: Table
+    media: Table
+    article_media: Table
     subscribers: Table
     newsletter_sends: Table
     newsletter_suppressions: Table
@@ -204,6 +206,9 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         # The public correction log, read with the article (no extra statement).
         Column("corrections", JSONData),
         Column("translation_group", Uuid()),
+        # How many media items the article shows (article_media): a read of one that
+        # shows none needs no statement for them.
+        Column("media_count", Integer(), nullable=False, server_default="0"),
         PrimaryKeyConstraint("id"),
         UniqueConstraint("locale", "slug"),
         UniqueConstraint("source_key"),
@@ -424,6 +429,51 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # Media items (store/media.py): metadata of an image (or video, audio) kept in the
+    # host's storage; ``url_key`` is a digest of its URL (one item per URL). Texts per
+    # locale and renditions are JSON: they are read with the item, never queried.
+    media = Table(
+        f"{p}media",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("url", String(2000), nullable=False),
+        Column("url_key", Key(64), nullable=False),
+        Column("storage_key", String(500)),
+        Column("mime_type", String(128)),
+        Column("width", Integer()),
+        Column("height", Integer()),
+        Column("alt", JSONData, nullable=False),
+        Column("caption", JSONData, nullable=False),
+        Column("credit", String(300)),
+        Column("copyright_holder", String(300)),
+        Column("focal_point", JSONData),
+        Column("renditions", JSONData, nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("version", Integer(), nullable=False),
+        PrimaryKeyConstraint("id"),
+        UniqueConstraint("url_key"),
+        Index(f"ix_{p}media_recent", "created_at", "id"),
+        **mysql_options,
+    )
+
+    # The media an article shows, in order, each in a role (lead, gallery, inline). A
+    # media item shown by an article cannot be deleted (no cascade from media).
+    article_media = Table(
+        f"{p}article_media",
+        metadata,
+        Column(
+            "article_id", Uuid(), ForeignKey(ref("articles"), ondelete="CASCADE"), nullable=False
+        ),
+        Column("position", Integer(), nullable=False),
+        Column("media_id", Uuid(), ForeignKey(ref("media")), nullable=False),
+        Column("role", String(16), nullable=False),
+        PrimaryKeyConstraint("article_id", "position"),
+        Index(f"ix_{p}article_media_media", "media_id"),
+        **mysql_options,
+    )
+
     # How a source writes its numeric dates, counted over everything imported from it:
     # the dates that settled their own order, by source, edition and kind of date.
     date_evidence = Table(
@@ -538,6 +588,8 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         search_documents=search_documents,
         legacy_urls=legacy_urls,
         date_evidence=date_evidence,
+        media=media,
+        article_media=article_media,
         subscribers=subscribers,
         newsletter_sends=newsletter_sends,
         newsletter_suppressions=newsletter_suppressions,

@@ -10,6 +10,7 @@ from newscms.store._errors import is_retryable, retryable_error
 from newscms.store._journal import Journal
 from newscms.store.articles import ArticleRepository
 from newscms.store.legacy_urls import LegacyUrlRepository
+from newscms.store.media import MediaRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -37,8 +38,9 @@ class UnitOfWork:
 
     ``articles`` (content), ``workflow`` (status changes, corrections, scheduling,
     previews), ``revisions`` (history, diff, restore), ``tags``, ``relations``,
-    ``search`` (full-text search), ``related`` (related-article suggestions) and
-    ``legacy_urls`` (the addresses articles had on the site they were migrated from).
+    ``search`` (full-text search), ``related`` (related-article suggestions),
+    ``legacy_urls`` (the addresses articles had on the site they were migrated from)
+    and ``media`` (images and other media items).
     Each write method runs in a savepoint of its own, so a refused write leaves the
     transaction exactly as it was, even inside a host application's transaction.
     A deadlock or serialization failure is different: the database has ended the
@@ -109,6 +111,11 @@ class UnitOfWork:
     def legacy_urls(self) -> LegacyUrlRepository:
         """The addresses articles had on the site they were migrated from."""
         return LegacyUrlRepository(self)
+
+    @cached_property
+    def media(self) -> MediaRepository:
+        """Media items: images with their texts, credit and renditions."""
+        return MediaRepository(self)
 
     @cached_property
     def journal(self) -> Journal:

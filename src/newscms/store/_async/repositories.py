@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol
 
 from newscms.store.articles import ArticleRepository
 from newscms.store.legacy_urls import LegacyUrlRepository
+from newscms.store.media import MediaRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncArticleRepository",
     "AsyncLegacyUrlRepository",
+    "AsyncMediaRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRepository",
@@ -194,3 +196,15 @@ class AsyncLegacyUrlRepository(AsyncRepository[LegacyUrlRepository]):
     add = _Bridged(LegacyUrlRepository.add)
     add_many = _Bridged(LegacyUrlRepository.add_many)
     remove = _Bridged(LegacyUrlRepository.remove)
+
+
+class AsyncMediaRepository(AsyncRepository[MediaRepository]):
+    """``uow.media`` of an async unit of work: see ``MediaRepository``."""
+
+    get = _Bridged(MediaRepository.get)
+    find_by_url = _Bridged(MediaRepository.find_by_url)
+    list = _Bridged(MediaRepository.list)
+    articles = _Bridged(MediaRepository.articles)
+    create = _Bridged(MediaRepository.create)
+    update = _Bridged(MediaRepository.update)
+    delete = _Bridged(MediaRepository.delete)
