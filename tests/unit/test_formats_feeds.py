@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import feedparser
 import pytest
+from _media_fixtures import GALLERY, INLINE, LEAD, VIDEO, with_media
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -17,8 +19,8 @@ from lxml import html as lxml_html
 
 from newscms.domain import Article
 from newscms.errors import ValidationError
-from newscms.formats import Site, write_atom, write_rss
-from newscms.formats.feeds import ATOM_NS, xml_text
+from newscms.formats import Site, iter_atom, iter_rss, write_atom, write_rss
+from newscms.formats.feeds import ATOM_NS, MEDIA_NS, xml_text
 
 ATOM_RNG = Path(__file__).resolve().parents[1] / "data" / "schemas" / "atom.rng"
 RELAX_NG = etree.RelaxNG(etree.parse(str(ATOM_RNG)))
@@ -239,3 +241,100 @@ def test_feed_links_must_be_http_urls(asianews: Article, site: Site) -> None:
     with pytest.raises(ValidationError) as caught:
         feed("rss", [asianews], site, link="javascript:alert(1)")
     assert caught.value.field == "link"
+
+
+MEDIA_MARKUP = re.compile(
+    rb'<enclosure [^>]*></enclosure>|<link rel="enclosure" [^>]*></link>'
+    rb"|<media:content [^>]*>.*?</media:content>",
+    re.DOTALL,
+)
+
+
+@pytest.mark.parametrize("full_content", [False, True])
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_the_lead_image_is_an_enclosure_and_media_content(
+    examples: list[Article], site: Site, kind: str, full_content: bool
+) -> None:
+    published = [a for a in examples if a.published_at is not None]
+    document = feed(kind, [with_media(a) for a in published], site, full_content=full_content)
+    if kind == "atom":
+        assert atom_problems(document) == []
+    plain = parsed(feed(kind, published, site, full_content=full_content))
+    for entry, before in zip(parsed(document).entries, plain.entries, strict=True):
+        # What feedparser reads of the article itself is untouched by its picture.
+        for field in ("title", "summary", "content", "authors", "tags", "link", "published"):
+            assert entry.get(field) == before.get(field), field
+        (enclosure,) = entry.enclosures
+        assert (enclosure.href, enclosure.type) == (LEAD.url, "image/jpeg")
+        assert enclosure.get("length") == ("0" if kind == "rss" else None)
+        assert entry.media_content == [
+            {
+                "url": LEAD.url,
+                "medium": "image",
+                "type": "image/jpeg",
+                "width": "3000",
+                "height": "2000",
+            }
+        ]
+        assert entry.media_thumbnail == [
+            {"url": LEAD.renditions[2].url, "width": "200", "height": "133"}
+        ]
+        assert entry.media_credit == [{"content": "Photo: AFP / Ed Jones"}]
+        assert entry.media_copyright == "Agence France-Presse"
+
+
+@pytest.mark.parametrize("full_content", [False, True])
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_media_only_add_their_own_elements(
+    examples: list[Article], site: Site, kind: str, full_content: bool
+) -> None:
+    published = [a for a in examples if a.published_at is not None]
+    plain = feed(kind, published, site, full_content=full_content)
+    assert b"media" not in plain
+    assert b"enclosure" not in plain
+    illustrated = feed(kind, [with_media(a) for a in published], site, full_content=full_content)
+    assert MEDIA_MARKUP.sub(b"", illustrated) == plain
+    # No lead image (a gallery, an inline map, a video): nothing at all is added.
+    others = [with_media(a, GALLERY, INLINE, VIDEO) for a in published]
+    assert feed(kind, others, site, full_content=full_content) == plain
+
+
+def test_a_lead_image_without_a_type_has_no_rss_enclosure(asianews: Article, site: Site) -> None:
+    untyped = LEAD.model_copy(update={"mime_type": None, "renditions": ()})
+    rss = etree.fromstring(feed("rss", [with_media(asianews, untyped)], site))
+    assert rss.find("channel/item/enclosure") is None  # RSS requires a type
+    (content,) = rss.findall(f"channel/item/{{{MEDIA_NS}}}content")
+    assert dict(content.attrib) == {
+        "url": LEAD.url,
+        "medium": "image",
+        "width": "3000",
+        "height": "2000",
+    }
+    assert content.find(f"{{{MEDIA_NS}}}thumbnail") is None  # no rendition is small
+    atom = etree.fromstring(feed("atom", [with_media(asianews, untyped)], site))
+    (link,) = atom.findall("a:entry/a:link[@rel='enclosure']", NS)
+    assert dict(link.attrib) == {"rel": "enclosure", "href": LEAD.url}
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_media_texts_cannot_break_the_feed(kind: str, asianews: Article, site: Site) -> None:
+    hostile = LEAD.model_copy(
+        update={"credit": "Esc\x1bape & <b>", "copyright_holder": "\ufffe</media:content>"}
+    )
+    document = feed(kind, [with_media(asianews, hostile)], site)
+    if kind == "atom":
+        assert atom_problems(document) == []
+    (entry,) = parsed(document).entries
+    assert entry.media_credit == [{"content": "Escape & <b>"}]
+    assert entry.media_copyright == "</media:content>"
+
+
+def test_feeds_with_media_still_stream_one_chunk_per_item(
+    examples: list[Article], site: Site
+) -> None:
+    published = [with_media(a) for a in examples if a.published_at is not None]
+    options = {"site": site, "title": "T", "link": "https://www.asianews.it/"}
+    rss = list(iter_rss(iter(published), description="D", **options))  # type: ignore[arg-type]
+    atom = list(iter_atom(iter(published), **options))  # type: ignore[arg-type]
+    assert len(rss) == len(atom) == len(published) + 2  # the head, each item, the end
+    assert all(chunk.count(b"<media:content ") == 1 for chunk in rss[1:-1])

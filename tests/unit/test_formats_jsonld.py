@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from _media_fixtures import INLINE, LEAD, VIDEO, with_media
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from newscms.domain import Article, PendingTarget
+from newscms.domain import Article, MediaRole, PendingTarget
 from newscms.domain.workflow import Correction
 from newscms.formats import Site, jsonld_script, to_jsonld
 
@@ -272,3 +273,75 @@ def test_a_headline_cannot_close_the_script(asianews: Article, site: Site) -> No
 def test_any_text_survives_the_html_round_trip(text: str) -> None:
     document = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": text}
     assert extract(page_with(jsonld_script(document))) == [document]
+
+
+def test_an_illustrated_example_uses_the_vocabulary_correctly(
+    example_article: Article, site: Site
+) -> None:
+    if example_article.published_at is None:
+        site = Site(name=site.name, base_url=site.base_url, article_url=f"{site.base_url}{{id}}")
+    document = to_jsonld(with_media(corrected(example_article)), site=site, include_body=True)
+    assert document["image"]
+    assert vocabulary_problems(document) == []
+    assert extract(page_with(jsonld_script(document))) == [document]
+
+
+def test_images_are_the_lead_its_large_renditions_then_the_gallery(
+    asianews: Article, site: Site
+) -> None:
+    images = to_jsonld(with_media(asianews), site=site)["image"]
+    assert [image["url"] for image in images] == [
+        LEAD.url,
+        LEAD.renditions[0].url,  # 16x9
+        LEAD.renditions[1].url,  # 1x1; the 200x133 thumbnail is too small to stand for it
+        "https://www.asianews.it/files/img/%E5%B9%B3%E5%A3%A4-street.png",  # the gallery
+    ]  # the inline map is placed by the body; the video is no image
+    assert images[0] == {
+        "@type": "ImageObject",
+        "url": LEAD.url,
+        "contentUrl": LEAD.url,
+        "width": {"@type": "QuantitativeValue", "value": 3000, "unitCode": "E37"},
+        "height": {"@type": "QuantitativeValue", "value": 2000, "unitCode": "E37"},
+        "encodingFormat": "image/jpeg",
+        "caption": LEAD.caption,
+        "description": LEAD.alt,
+        "creditText": "Photo: AFP / Ed Jones",
+        "copyrightHolder": {"@type": "Organization", "name": "Agence France-Presse"},
+    }
+    crop = images[2]
+    assert (crop["encodingFormat"], crop["width"]["value"], crop["height"]["value"]) == (
+        "image/webp",
+        1200,
+        1200,
+    )
+    assert crop["creditText"] == images[0]["creditText"]  # a crop keeps the picture's rights
+    assert images[3] == {
+        "@type": "ImageObject",
+        "url": images[3]["url"],
+        "contentUrl": images[3]["url"],
+        "width": {"@type": "QuantitativeValue", "value": 800, "unitCode": "E37"},
+        "height": {"@type": "QuantitativeValue", "value": 600, "unitCode": "E37"},
+        "encodingFormat": "image/png",
+        "caption": "Pyongyang's main street",
+    }
+
+
+def test_media_only_add_the_image_property(example_article: Article, site: Site) -> None:
+    if example_article.published_at is None:
+        site = Site(name=site.name, base_url=site.base_url, article_url=f"{site.base_url}{{id}}")
+    plain = to_jsonld(example_article, site=site, include_body=True)
+    assert "image" not in plain
+    illustrated = to_jsonld(with_media(example_article), site=site, include_body=True)
+    del illustrated["image"]
+    assert illustrated == plain
+
+
+def test_a_gallery_without_a_lead_has_no_renditions(asianews: Article, site: Site) -> None:
+    gallery = LEAD.model_copy(update={"role": MediaRole.GALLERY})
+    images = to_jsonld(with_media(asianews, gallery, VIDEO), site=site)["image"]
+    assert [image["url"] for image in images] == [LEAD.url]
+
+
+def test_nothing_but_http_images_is_written(asianews: Article, site: Site) -> None:
+    hostile = LEAD.model_copy(update={"url": "javascript:alert(1)"})
+    assert "image" not in to_jsonld(with_media(asianews, hostile, INLINE, VIDEO), site=site)

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _media_fixtures import ALL_MEDIA, INLINE, LEAD, VIDEO, with_media
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from newscms.domain import Article, Status
+from newscms.domain import Article, MediaKind, Status
 from newscms.errors import ValidationError
 from newscms.formats import Site, to_ninjs
 from newscms.formats.ninjs import NINJS_SCHEMAS
@@ -224,3 +225,118 @@ def test_byline_roles_and_names_in_the_article_language(site: Site, chinese: Art
         {"name": "李顺", "rel": "author"},
         {"name": "王小明", "rel": "translator"},
     ]
+
+
+@pytest.mark.parametrize("version", sorted(NINJS_SCHEMAS))
+def test_every_illustrated_example_is_valid_ninjs(
+    example_article: Article, site: Site, version: str
+) -> None:
+    for with_site in (site, None):
+        document = to_ninjs(with_media(example_article), site=with_site, version=version)  # type: ignore[arg-type]
+        assert errors(document, version) == []
+        assert [a["type"] for a in document["associations"]][-4:] == [
+            "picture",
+            "picture",
+            "picture",
+            "video",
+        ]
+
+
+def test_media_follow_the_relations_as_associations(asianews: Article) -> None:
+    associations = to_ninjs(with_media(asianews))["associations"]
+    assert [a["name"] for a in associations] == ["see_also"] * 5 + [
+        "lead",
+        "gallery",
+        "inline",
+        "gallery",
+    ]
+    lead, gallery, inline, video = associations[5:]
+    assert lead == {
+        "name": "lead",
+        "uri": f"urn:uuid:{LEAD.id}",
+        "type": "picture",
+        "language": "en",
+        "descriptions": [
+            {"role": "caption", "contenttype": "text/plain", "value": LEAD.caption},
+            {"role": "alt", "contenttype": "text/plain", "value": LEAD.alt},
+        ],
+        "by": "Photo: AFP / Ed Jones",
+        "copyrightholder": "Agence France-Presse",
+        "renditions": [
+            {
+                "name": "original",
+                "href": LEAD.url,
+                "contenttype": "image/jpeg",
+                "width": 3000,
+                "height": 2000,
+            },
+            {
+                "name": "16x9",
+                "href": LEAD.renditions[0].url,
+                "contenttype": "image/jpeg",
+                "width": 1600,
+                "height": 900,
+            },
+            {
+                "name": "1x1",
+                "href": LEAD.renditions[1].url,
+                "contenttype": "image/webp",
+                "width": 1200,
+                "height": 1200,
+            },
+            {"name": "thumbnail", "href": LEAD.renditions[2].url, "width": 200, "height": 133},
+        ],
+    }
+    assert gallery["language"] == "it"  # the caption came from the Italian edition
+    assert gallery["renditions"] == [
+        {
+            "name": "original",
+            "href": "https://www.asianews.it/files/img/%E5%B9%B3%E5%A3%A4-street.png",
+            "contenttype": "image/png",
+            "width": 800,
+            "height": 600,
+        }
+    ]
+    assert inline == {
+        "name": "inline",
+        "uri": f"urn:uuid:{INLINE.id}",
+        "type": "picture",
+        "renditions": [{"name": "original", "href": INLINE.url, "contenttype": "image/gif"}],
+    }
+    assert (video["type"], video["by"]) == ("video", "KCNA")
+
+
+def test_an_alt_text_alone_gives_the_language(asianews: Article) -> None:
+    sound = VIDEO.model_copy(
+        update={
+            "kind": MediaKind.AUDIO,
+            "mime_type": "audio/mpeg",
+            "caption": None,
+            "alt": "Il suono della parata",
+            "alt_locale": "it",
+            "width": None,
+            "height": None,
+        }
+    )
+    (entry,) = to_ninjs(with_media(asianews, sound))["associations"][5:]
+    assert entry["type"] == "audio"
+    assert entry["language"] == "it"
+    assert entry["descriptions"] == [
+        {"role": "alt", "contenttype": "text/plain", "value": "Il suono della parata"}
+    ]
+    assert entry["renditions"] == [
+        {"name": "original", "href": VIDEO.url, "contenttype": "audio/mpeg"}
+    ]
+    assert errors(to_ninjs(with_media(asianews, sound))) == []
+
+
+def test_media_only_add_associations(example_article: Article, site: Site) -> None:
+    plain = to_ninjs(example_article, site=site)
+    illustrated = to_ninjs(with_media(example_article), site=site)
+    added = illustrated.pop("associations")[len(plain.get("associations", [])) :]
+    assert [entry["uri"] for entry in added] == [item.id.urn for item in ALL_MEDIA]
+    if "associations" in plain:
+        illustrated["associations"] = plain["associations"]
+    assert illustrated == plain
+    unusable = with_media(example_article, LEAD.model_copy(update={"url": "ftp://x/y"}))
+    assert to_ninjs(unusable, site=site) == plain  # no http URL, nothing written

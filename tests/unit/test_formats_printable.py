@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from _media_fixtures import GALLERY, INLINE, LEAD, VIDEO, with_media
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -235,3 +237,86 @@ def test_print_page_escapes_everything(hostile: Article) -> None:
 def test_scheduled_article_date_is_its_publication_time(make: Callable[..., Article]) -> None:
     article = make("scheduled", published_at=datetime(2026, 3, 9, 8, 30, tzinfo=UTC), locale="it")
     assert article_date(article) == "9 marzo 2026 08:30"
+
+
+FIGURE = re.compile(r'\n<figure class="(?:lead|gallery)-image">.*?</figure>', re.DOTALL)
+
+
+def test_the_lead_image_opens_the_body_and_the_gallery_follows(
+    asianews: Article, site: Site
+) -> None:
+    root = page(with_media(asianews), site)
+    blocks = [el.get("class") or el.tag for el in root.xpath("//article/*")]
+    lead = blocks.index("lead-image")
+    assert blocks[lead - 1 : lead + 2] == ["summary", "lead-image", "dateline"]
+    assert blocks[-2:] == ["gallery-image", "see-also"]  # after the body, before "See also"
+    assert blocks.count("lead-image") == blocks.count("gallery-image") == 1  # no map, no video
+    (image,) = root.xpath("//figure[@class='lead-image']/img")
+    assert dict(image.attrib) == {
+        "src": LEAD.url,
+        "alt": LEAD.alt,
+        "width": "3000",
+        "height": "2000",
+    }
+    (caption,) = root.xpath("//figure[@class='lead-image']/figcaption")
+    assert caption.xpath("string(span[@class='caption'])") == LEAD.caption
+    assert caption.xpath("string(span[@class='credit'])") == "Photo: AFP / Ed Jones"
+    (gallery,) = root.xpath("//figure[@class='gallery-image']")
+    assert gallery.xpath("img/@src") == [
+        "https://www.asianews.it/files/img/%E5%B9%B3%E5%A3%A4-street.png"
+    ]
+    assert gallery.xpath("img/@alt") == []  # none is known: none is made up
+    assert gallery.xpath("figcaption/span/@lang") == ["it"]  # borrowed from the Italian edition
+
+
+def test_media_only_add_figures(example_article: Article, site: Site) -> None:
+    for chosen in (site, None):
+        plain = to_print_html(example_article, site=chosen)
+        illustrated = to_print_html(with_media(example_article), site=chosen)
+        # An article with nothing but figures in its main part leaves an empty line.
+        empty = "</header>\n\n</article>"
+        assert FIGURE.sub("", illustrated) == plain.replace(empty, "</header>\n</article>")
+        others = with_media(example_article, INLINE, VIDEO)
+        assert to_print_html(others, site=chosen) == plain
+
+
+def test_a_gallery_without_a_lead_follows_the_body(asianews: Article) -> None:
+    root = page(with_media(asianews, GALLERY, GALLERY), None)
+    assert root.xpath("//figure/@class") == ["gallery-image", "gallery-image"]
+    bare = LEAD.model_copy(update={"caption": None, "credit": None, "alt": None, "width": None})
+    root = page(with_media(asianews, bare.model_copy(update={"height": None})), None)
+    (figure,) = root.xpath("//figure")
+    assert figure.xpath("figcaption") == []
+    assert dict(figure.find("img").attrib) == {"src": LEAD.url}
+
+
+def test_media_texts_are_escaped(hostile: Article) -> None:
+    evil = LEAD.model_copy(
+        update={
+            "url": 'https://x.test/a.jpg" onerror="alert(1)',
+            "alt": '"><script>alert(1)</script>',
+            "caption": "<img src=x onerror=alert(1)> & \x1b",
+            "credit": "</figcaption><script>",
+            "alt_locale": 'en" onclick="x',
+        }
+    )
+    markup = to_print_html(with_media(hostile, evil))
+    root = lxml_html.document_fromstring(markup)
+    assert root.xpath("//script") == []
+    assert not [a for el in root.iter() for a in el.attrib if a.startswith("on")]
+    (image,) = root.xpath("//figure/img")
+    assert image.get("src") == "https://x.test/a.jpg%22%20onerror=%22alert(1)"  # a URI
+    assert image.get("alt") == '"><script>alert(1)</script>'
+    assert root.xpath("string(//span[@class='caption'])") == "<img src=x onerror=alert(1)> & "
+    assert root.xpath("string(//span[@class='credit'])") == "</figcaption><script>"
+    unusable = LEAD.model_copy(update={"url": "javascript:alert(1)"})
+    assert "<figure" not in to_print_html(with_media(hostile, unusable))
+
+
+def test_the_text_version_names_the_lead_picture_by_its_caption_and_credit(
+    asianews: Article, site: Site
+) -> None:
+    text = to_text(with_media(asianews), site=site)
+    expected = f"[{LEAD.caption} Photo: AFP / Ed Jones]"
+    assert " ".join(expected.split()) in " ".join(text.split())
+    assert "[" not in to_text(asianews, site=site).split("\n\n")[3]  # no picture, no line

@@ -7,15 +7,18 @@ import re
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import UUID
 
 import pytest
+from _media_fixtures import ALL_MEDIA, INLINE, LEAD, VIDEO, with_media
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newscms.domain import Article, Status
+from newscms.domain import Article, ArticleMedia, ArticleRef, Status
 from newscms.errors import ValidationError
 from newscms.formats import (
     Site,
@@ -26,11 +29,11 @@ from newscms.formats import (
     write_sitemaps,
 )
 from newscms.formats.feeds import last_modified
-from newscms.formats.sitemaps import NEWS_NS, SITEMAP_NS
+from newscms.formats.sitemaps import IMAGE_NS, NEWS_NS, SITEMAP_NS
 from newscms.utils.locales import normalize_locale
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schemas"
-NS = {"s": SITEMAP_NS, "n": NEWS_NS}
+NS = {"s": SITEMAP_NS, "n": NEWS_NS, "i": IMAGE_NS}
 FILES_URL = "https://www.asianews.it/sitemaps/"
 
 
@@ -377,3 +380,129 @@ def test_drafts_have_no_public_url(make: Callable[..., Article], site: Site) -> 
     assert site.public_url(draft) is None
     with pytest.raises(ValidationError, match="no publication date"):
         site.url_for(draft)
+
+
+@pytest.fixture(scope="module")
+def image_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
+    """sitemap.xsd with sitemap-news.xsd and sitemap-image.xsd: <url> admits both strictly."""
+    combined = tmp_path_factory.mktemp("xsd") / "sitemap-with-images.xsd"
+    imports = "".join(
+        f'<xsd:import namespace="{namespace}" schemaLocation="{(SCHEMAS / name).as_uri()}"/>'
+        for namespace, name in (
+            (SITEMAP_NS, "sitemap.xsd"),
+            (NEWS_NS, "sitemap-news.xsd"),
+            (IMAGE_NS, "sitemap-image.xsd"),
+        )
+    )
+    combined.write_text(
+        f'<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">{imports}</xsd:schema>',
+        encoding="utf-8",
+    )
+    return etree.XMLSchema(etree.parse(str(combined), etree.XMLParser(no_network=True)))
+
+
+IMAGE_MARKUP = re.compile(
+    rf' xmlns:image="{re.escape(IMAGE_NS)}"|<image:image>.*?</image:image>'.encode()
+)
+IMAGE_LOCS = [
+    LEAD.url,
+    "https://www.asianews.it/files/img/%E5%B9%B3%E5%A3%A4-street.png",  # as a URI
+    INLINE.url,
+]  # every image, whatever its role; never the video
+
+
+def test_the_image_schema_rejects_a_broken_image(image_schema: etree.XMLSchema) -> None:
+    document = (
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:image="{IMAGE_NS}"><url><loc>https://example.com/a</loc>'
+        "<image:image><image:caption>no loc</image:caption></image:image></url></urlset>"
+    ).encode()
+    assert not image_schema.validate(etree.fromstring(document))
+    assert not SITEMAP.validate(etree.fromstring(document))  # strict: needs the image schema
+
+
+def test_sitemap_lists_every_image_of_an_article(
+    examples: list[Article], site: Site, image_schema: etree.XMLSchema
+) -> None:
+    out = io.BytesIO()
+    write_sitemap([with_media(a, *ALL_MEDIA, LEAD) for a in examples], out, site=site)
+    root = valid(image_schema, out.getvalue())
+    entries = root.findall("s:url", NS)
+    assert len(entries) == len(published(examples))
+    for entry in entries:
+        assert entry.xpath("i:image/i:loc/text()", namespaces=NS) == IMAGE_LOCS  # each once
+
+
+def test_news_sitemap_lists_images_too(
+    examples: list[Article], site: Site, now: datetime, image_schema: etree.XMLSchema
+) -> None:
+    out = io.BytesIO()
+    assert write_news_sitemap([with_media(a) for a in examples], out, site=site, now=now) == 2
+    for entry in valid(image_schema, out.getvalue()).findall("s:url", NS):
+        assert entry.find("n:news", NS) is not None
+        assert entry.xpath("i:image/i:loc/text()", namespaces=NS) == IMAGE_LOCS
+
+
+def test_media_only_add_their_own_elements(
+    examples: list[Article], site: Site, now: datetime
+) -> None:
+    illustrated = [with_media(a) for a in examples]
+    for write in (write_sitemap, partial(write_news_sitemap, now=now)):
+        plain, pictured, other = io.BytesIO(), io.BytesIO(), io.BytesIO()
+        write(examples, plain, site=site)
+        write(illustrated, pictured, site=site)
+        write([with_media(a, VIDEO) for a in examples], other, site=site)
+        assert b"image" not in plain.getvalue()
+        assert IMAGE_MARKUP.sub(b"", pictured.getvalue()) == plain.getvalue()
+        assert other.getvalue() == plain.getvalue()  # a video is no image
+
+
+def test_byte_limits_count_the_images(
+    make: Callable[..., Article], site: Site, now: datetime, tmp_path: Path
+) -> None:
+    articles = [with_media(a) for a in many(make, 30, now)]
+    result = write_sitemaps(articles, tmp_path, site=site, files_url=FILES_URL, max_bytes=2500)
+    assert len(result.files) > 2
+    assert all(file.path.stat().st_size <= 2500 for file in result.files)
+    assert result.urls == 30
+
+
+def test_at_most_a_thousand_images_per_url(asianews: Article, site: Site) -> None:
+    images = [
+        LEAD.model_copy(update={"url": f"https://www.asianews.it/files/img/{n}.jpg"})
+        for n in range(1_001)
+    ]
+    out = io.BytesIO()
+    write_sitemap([with_media(asianews, *images)], out, site=site)
+    root = etree.fromstring(out.getvalue())
+    assert len(root.findall("s:url/i:image", NS)) == 1_000
+
+
+class LightEntry(NamedTuple):
+    """A sitemap entry as the store streams it: no body, no tags, its media."""
+
+    id: UUID
+    locale: str
+    slug: str
+    headline: str
+    status: Status
+    published_at: datetime | None
+    updated_at: datetime
+    media: tuple[ArticleMedia, ...] = ()
+
+    @property
+    def ref(self) -> ArticleRef:
+        return ArticleRef.of(self)
+
+
+def test_a_light_entry_lists_its_images(
+    asianews: Article, site: Site, image_schema: etree.XMLSchema
+) -> None:
+    entry = LightEntry(
+        asianews.id, asianews.locale, asianews.slug, asianews.headline, asianews.status,
+        asianews.published_at, asianews.updated_at, ALL_MEDIA,
+    )  # fmt: skip
+    light, full = io.BytesIO(), io.BytesIO()
+    write_sitemap([entry], light, site=site)
+    write_sitemap([with_media(asianews)], full, site=site)
+    assert light.getvalue() == full.getvalue()
+    valid(image_schema, light.getvalue())

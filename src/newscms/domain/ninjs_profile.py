@@ -7,6 +7,7 @@ exactly. Documents carry ``profile: "newscms"`` to say these conventions apply.
 
 from __future__ import annotations
 
+from newscms.domain.media import MediaKind
 from newscms.domain.status import Status
 from newscms.domain.tag import TagKind
 
@@ -14,7 +15,10 @@ __all__ = [
     "BYLINE_REL",
     "CANONICAL_URL_ROLE",
     "IMPORT_SOURCE_ROLE",
+    "MEDIA_KINDS",
+    "MEDIA_TYPES",
     "NINJS_PROFILE",
+    "ORIGINAL_RENDITION",
     "PUBSTATUS",
     "PUBSTATUS_STATUS",
     "SOURCE_ROLE_PREFIX",
@@ -58,3 +62,19 @@ SOURCE_ROLE_PREFIX = "source:"
 
 IMPORT_SOURCE_ROLE = "import"
 """``infosources`` role of the site an article was imported from."""
+
+MEDIA_TYPES: dict[MediaKind, str] = {
+    MediaKind.IMAGE: "picture",
+    MediaKind.VIDEO: "video",
+    MediaKind.AUDIO: "audio",
+}
+"""The ninjs ``type`` of a media item's association, by kind (what the writer writes)."""
+
+MEDIA_KINDS: dict[str, MediaKind] = {
+    **{ninjs_type: kind for kind, ninjs_type in MEDIA_TYPES.items()},
+    "graphic": MediaKind.IMAGE,  # ninjs's other still-image type, from other systems
+}
+"""The media kind of each ninjs association ``type`` the reader takes as media."""
+
+ORIGINAL_RENDITION = "original"
+"""``renditions`` name of a media item's original file (its ``url``): always the first."""

@@ -15,6 +15,13 @@ Choices, for feed readers more than for the specs:
   article, so Atom's rule "an entry has a link or content" always holds;
 - ``full_content`` adds the body as HTML (RSS ``content:encoded``, Atom ``content``);
   otherwise entries carry the summary only;
+- the lead image is an enclosure (RSS ``enclosure``, whose required ``length`` is ``0``
+  as the size is not known, written only when its type is; Atom ``link
+  rel="enclosure"``, with no ``length``) and a Media RSS ``media:content`` with its
+  size, credit, copyright and a small rendition as ``media:thumbnail``; no caption,
+  since feedparser reads ``media:description`` as the entry's own summary. The
+  ``media`` namespace is declared on that element, so an item without a lead image
+  is written exactly as before;
 - dates: RFC 822 in RSS, RFC 3339 in Atom, with the site zone's offset;
 - characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF), and the
   C1 controls it discourages, are dropped rather than breaking the feed.
@@ -30,6 +37,7 @@ from typing import IO, TYPE_CHECKING
 from lxml import etree
 
 from newscms.errors import ValidationError
+from newscms.formats._media import lead_picture, media_uri, thumbnail
 from newscms.formats._syndication import last_modified, xml_text
 from newscms.formats.site import to_uri
 from newscms.utils.dates import in_zone
@@ -38,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Generator, Iterable, Iterator, Mapping
     from datetime import datetime
 
-    from newscms.domain import Article
+    from newscms.domain import Article, ArticleMedia
     from newscms.formats.site import Site
 
 # ``last_modified`` and ``xml_text`` live in ``_syndication`` (sitemaps use them too) and
@@ -46,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATOM_NS",
     "GENERATOR",
+    "MEDIA_NS",
     "iter_atom",
     "iter_rss",
     "last_modified",
@@ -58,6 +67,7 @@ __all__ = [
 ATOM_NS = "http://www.w3.org/2005/Atom"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
 _XML_LANG = f"{{{_XML_NS}}}lang"
 GENERATOR = "newscms"
@@ -361,6 +371,11 @@ def _rss_item(
             _leaf(xf, "description", article.summary)
         if full_content and article.body:
             _leaf(xf, f"{{{_CONTENT_NS}}}encoded", article.body)
+        if (lead := lead_picture(article)) is not None:
+            href = media_uri(lead) or ""
+            if lead.mime_type:  # RSS requires a type; 0 is the convention for "size unknown"
+                _leaf(xf, "enclosure", None, {"url": href, "length": "0", "type": lead.mime_type})
+            _media_content(xf, lead, href)
 
 
 def _atom_entry(
@@ -388,6 +403,38 @@ def _atom_entry(
             _leaf(xf, _atom("summary"), article.summary, {"type": "text"})
         if full_content and article.body:
             _leaf(xf, _atom("content"), article.body, {"type": "html"})
+        if (lead := lead_picture(article)) is not None:
+            href = media_uri(lead) or ""
+            enclosure = {"rel": "enclosure", "href": href}  # Atom's length is optional
+            if lead.mime_type:
+                enclosure["type"] = lead.mime_type
+            _leaf(xf, _atom("link"), None, enclosure)
+            _media_content(xf, lead, href)
+
+
+def _media_content(xf: etree._IncrementalFileWriter, item: ArticleMedia, href: str) -> None:
+    """The lead image as Media RSS ``media:content``, declaring its namespace on itself.
+
+    No ``media:description``: feedparser (and readers built on it) takes it for the
+    entry's own summary or content, so a caption would replace the article's text.
+    """
+    attrib = {"url": href, "medium": item.kind.value}
+    if item.mime_type:
+        attrib["type"] = item.mime_type
+    if item.width is not None and item.height is not None:
+        attrib |= {"width": str(item.width), "height": str(item.height)}
+    with xf.element(_media("content"), attrib, nsmap={"media": MEDIA_NS}):
+        if item.credit:
+            _leaf(xf, _media("credit"), item.credit)
+        if item.copyright_holder:
+            _leaf(xf, _media("copyright"), item.copyright_holder)
+        if (small := thumbnail(item)) is not None:
+            size = {"width": str(small.width), "height": str(small.height)}
+            _leaf(xf, _media("thumbnail"), None, {"url": media_uri(small) or ""} | size)
+
+
+def _media(name: str) -> str:
+    return f"{{{MEDIA_NS}}}{name}"
 
 
 def _atom(name: str) -> str:

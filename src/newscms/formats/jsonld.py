@@ -8,6 +8,8 @@ translation group, and relations of kind ``translation``, link the language vers
 of one story: the earlier-published one is taken as the original, so a
 later article is a ``translationOfWork`` of it and an earlier one lists the later ones as
 ``workTranslation``; when a date is missing the other version is a ``workTranslation``.
+``image`` lists the lead image, its high-resolution renditions (the aspect ratios Google
+asks for) and the gallery, as ``ImageObject``s with their size, caption and credit.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from newscms.domain import RelationKind, TagKind
+from newscms.formats._media import high_resolution, lead_picture, media_uri, pictures
 from newscms.formats.printable import dateline_text
 from newscms.formats.site import http_uri
 from newscms.utils.html import html_to_text, word_count
@@ -26,9 +29,10 @@ if TYPE_CHECKING:
 
     from newscms.domain import Article, Person, Relation
     from newscms.domain.article_ref import ArticleRef
+    from newscms.domain.media import ArticleMedia, Rendition
     from newscms.formats.site import Site
 
-__all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "jsonld_script", "to_jsonld"]
+__all__ = ["ABOUT_TYPES", "CREDIT_PROPERTIES", "PIXEL", "jsonld_script", "to_jsonld"]
 
 CREDIT_PROPERTIES: dict[str, str] = {
     "author": "author",
@@ -47,6 +51,9 @@ ABOUT_TYPES: dict[str, str] = {
     TagKind.EVENT: "Event",
 }
 """The schema.org type of the ``about`` entry of each tag kind; other kinds are not ``about``."""
+
+PIXEL = "E37"
+"""UN/CEFACT's unit code for a pixel: the ``unitCode`` of an image's width and height."""
 
 # "</script>" inside a string would end the script element early; these escapes keep
 # the JSON identical once parsed.
@@ -88,6 +95,7 @@ def to_jsonld(
         doc["alternativeHeadline"] = article.subheadline
     if article.summary:
         doc["description"] = article.summary
+    doc |= _images(article)
     if include_body and article.body:
         text = html_to_text(article.body)
         doc["articleBody"] = text
@@ -205,6 +213,42 @@ def _edition(target: ArticleRef, site: Site) -> tuple[dict[str, Any], datetime |
     if url := site.public_url(target):
         node = {"@id": f"{url}#article", **node, "url": url}
     return node, target.published_at
+
+
+def _images(article: Article) -> dict[str, list[dict[str, Any]]]:
+    """``image``: the lead image, its high-resolution renditions, then the gallery."""
+    lead = lead_picture(article)
+    images: list[dict[str, Any]] = []
+    for item in pictures(article):
+        images.append(_image_object(item, item))
+        if item is lead:
+            images += [_image_object(item, rendition) for rendition in high_resolution(item)]
+    return {"image": images} if images else {}
+
+
+def _image_object(item: ArticleMedia, shown: ArticleMedia | Rendition) -> dict[str, Any]:
+    """``shown`` (``item`` itself or one of its renditions) with ``item``'s texts and rights."""
+    url = media_uri(shown)
+    node: dict[str, Any] = {"@type": "ImageObject", "url": url, "contentUrl": url}
+    if shown.width is not None and shown.height is not None:
+        node["width"] = _pixels(shown.width)
+        node["height"] = _pixels(shown.height)
+    if shown.mime_type:
+        node["encodingFormat"] = shown.mime_type
+    if item.caption:
+        node["caption"] = item.caption
+    if item.alt:
+        node["description"] = item.alt
+    if item.credit:
+        node["creditText"] = item.credit
+    if item.copyright_holder:
+        node["copyrightHolder"] = {"@type": "Organization", "name": item.copyright_holder}
+    return node
+
+
+def _pixels(value: int) -> dict[str, Any]:
+    # schema.org's width and height take a Distance or a QuantitativeValue, not a number.
+    return {"@type": "QuantitativeValue", "value": value, "unitCode": PIXEL}
 
 
 def _publisher(site: Site) -> dict[str, Any]:

@@ -27,8 +27,18 @@ How an article maps (``profile`` is ``"newscms"``, so a reader knows these conve
 ``altids``           ``canonical-url`` and ``source:<format>`` (import identity)
 ``associations``     one per relation, in order, ``name`` = relation kind; a pending
                      target is described by what is known (title, date, URL, slug)
-                     and named by the relation's id, since it has no id of its own
+                     and named by the relation's id, since it has no id of its own.
+                     Then one per media item, in order: ``name`` = its role
+                     (``lead``, ``gallery``, ``inline``), ``type`` ``picture``,
+                     ``video`` or ``audio`` (a relation is always ``text``), ``uri``
+                     = ``urn:uuid:<media id>``, ``descriptions`` ``caption`` and
+                     ``alt`` (plain text) with ``language`` = the caption's locale
+                     (else the alt text's), ``by`` = credit line,
+                     ``copyrightholder``, and ``renditions``: the original first,
+                     named ``original``, then each rendition by its name
 ===================  ==========================================================
+
+ninjs has no place for a media item's focal point, so it is not written.
 """
 
 from __future__ import annotations
@@ -44,12 +54,15 @@ from newscms.domain.ninjs_profile import (
     BYLINE_REL,
     CANONICAL_URL_ROLE,
     IMPORT_SOURCE_ROLE,
+    MEDIA_TYPES,
     NINJS_PROFILE,
+    ORIGINAL_RENDITION,
     PUBSTATUS,
     SOURCE_ROLE_PREFIX,
     TAG_COLLECTIONS,
 )
 from newscms.errors import ValidationError
+from newscms.formats._media import media_uri
 from newscms.formats.site import http_uri
 from newscms.utils.dates import in_zone
 from newscms.utils.html import html_to_text, word_count
@@ -62,6 +75,7 @@ if TYPE_CHECKING:
 
     from newscms.domain import Article, Relation, TagRef
     from newscms.domain.article_ref import ArticleRef
+    from newscms.domain.media import ArticleMedia, Rendition
     from newscms.formats.site import Site
 
 __all__ = [
@@ -77,7 +91,6 @@ NINJS_SCHEMAS: dict[str, str] = {
     "2.2": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json",
     "2.1": "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json",
 }
-
 
 # ninjs counts exclude figure captions; the body is sanitized, so captions are well formed.
 _CAPTION = re.compile(r"<figcaption\b.*?</figcaption>", re.DOTALL | re.IGNORECASE)
@@ -164,6 +177,7 @@ def to_ninjs(
         for ref in article.translations
         if ref.id not in related
     ]
+    associations += [entry for item in article.media if (entry := _media(item, article.locale))]
     if associations:
         item["associations"] = associations
     return item
@@ -256,6 +270,49 @@ def _association(
     if pending.url:
         entry["altids"] = [{"role": CANONICAL_URL_ROLE, "value": pending.url}]
     return entry
+
+
+def _media(item: ArticleMedia, locale: str) -> dict[str, Any] | None:
+    """A media item the article shows, in its role; None when its URL is not http(s)."""
+    href = media_uri(item)
+    if href is None:
+        return None
+    entry: dict[str, Any] = {"name": item.role.value, "uri": ninjs_uri(item.id)}
+    entry["type"] = MEDIA_TYPES[item.kind]
+    texts = [
+        (role, text, borrowed or locale)
+        for role, text, borrowed in (
+            ("caption", item.caption, item.caption_locale),
+            ("alt", item.alt, item.alt_locale),
+        )
+        if text
+    ]
+    if texts:
+        # One language per item: the caption's, or the alt text's when it has no caption.
+        entry["language"] = texts[0][2]
+        entry["descriptions"] = [
+            {"role": role, "contenttype": "text/plain", "value": text} for role, text, _ in texts
+        ]
+    if item.credit:
+        entry["by"] = item.credit
+    if item.copyright_holder:
+        entry["copyrightholder"] = item.copyright_holder
+    entry["renditions"] = [_rendition(ORIGINAL_RENDITION, href, item)] + [
+        _rendition(rendition.name, uri, rendition)
+        for rendition in item.renditions
+        if (uri := media_uri(rendition))
+    ]
+    return entry
+
+
+def _rendition(name: str, href: str, shown: ArticleMedia | Rendition) -> dict[str, Any]:
+    rendition: dict[str, Any] = {"name": name, "href": href}
+    if shown.mime_type:
+        rendition["contenttype"] = shown.mime_type
+    if shown.width is not None and shown.height is not None:
+        rendition["width"] = shown.width
+        rendition["height"] = shown.height
+    return rendition
 
 
 def _stored_association(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from babel.lists import format_list
 
 from newscms.errors import ValidationError
+from newscms.formats._media import lead_picture, media_uri, pictures
 from newscms.utils.dates import format_date, time_zone
 from newscms.utils.html import html_to_text
 from newscms.utils.locales import babel_locale, fallback_chain, language_of
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
-    from newscms.domain import Article, ArticleTeaser, Dateline, Relation
+    from newscms.domain import Article, ArticleMedia, ArticleTeaser, Dateline, Relation
     from newscms.formats.site import Site
 
 __all__ = [
@@ -183,7 +184,8 @@ def wrap(
 def to_text(article: Article, *, site: Site | None = None, width: int = TEXT_WIDTH) -> str:
     """The article as plain text wrapped at ``width`` columns, for printing or e-mail.
 
-    Region tags, headline, subheadline, byline, date, summary, body (the dateline opens
+    Region tags, headline, subheadline, byline, date, summary, the lead picture's
+    caption and credit in brackets, body (the dateline opens
     the first paragraph, as on the page), the see-also list with dates, and the
     article's URL when a site is given. Paragraphs are separated by a blank line.
 
@@ -207,6 +209,10 @@ def to_text(article: Article, *, site: Site | None = None, width: int = TEXT_WID
         lines(_byline(article, labels)) + lines(article_date(article, site=site)),
         lines(article.summary),
     ]
+    if (lead := lead_picture(article)) is not None and (lead.caption or lead.credit):
+        # A picture cannot be printed as text; what it says and who made it can.
+        caption = " ".join(part for part in (lead.caption, lead.credit) if part)
+        blocks.append(lines(f"[{caption}]"))
     paragraphs = [p for p in html_to_text(article.body).split("\n\n") if p.strip()]
     if article.dateline is not None and not _opens_with_dateline(paragraphs, article.dateline):
         place = dateline_text(article.dateline)
@@ -226,7 +232,8 @@ def to_print_html(article: Article, *, site: Site | None = None) -> str:
     The page has ``<html lang dir>`` from the article's locale, a canonical link and
     ``noindex`` (the article page is the one to index), and one style sheet
     (``PRINT_CSS``) with ``@media print`` rules. Every text is escaped; the body is the
-    stored, already sanitized HTML.
+    stored, already sanitized HTML. The lead image is a ``<figure>`` before the body
+    (after the summary) and the gallery follows it, each with its caption and credit.
     """
     labels = _labels(article.locale)
     locale = babel_locale(article.locale)
@@ -255,10 +262,13 @@ def to_print_html(article: Article, *, site: Site | None = None) -> str:
     main = []
     if article.summary:
         main.append(f'<p class="summary">{esc(article.summary)}</p>')
+    if (lead := lead_picture(article)) is not None:
+        main.append(_figure(lead, "lead-image"))
     if article.dateline is not None:
         main.append(f'<p class="dateline">{esc(dateline_text(article.dateline))}</p>')
     if article.body:
         main.append(printable_text(article.body))
+    main += [_figure(item, "gallery-image") for item in pictures(article) if item is not lead]
     if related := list(see_also_items(article, site, links=True)):
         items = "".join(
             f"<li>{title}{f' <time>{esc(when)}</time>' if when else ''}</li>"
@@ -276,6 +286,30 @@ def to_print_html(article: Article, *, site: Site | None = None) -> str:
         f"<body>\n<article>\n<header>\n{chr(10).join(header)}\n</header>\n"
         f"{chr(10).join(main)}\n</article>\n{footer}\n</body>\n</html>\n"
     )
+
+
+def _figure(item: ArticleMedia, kind: str) -> str:
+    """An image as a ``<figure>``: the picture, then its caption and credit when known.
+
+    ``lang`` marks alt text or a caption borrowed from another locale's edition, so a
+    screen reader reads it in its own language.
+    """
+    esc = _escape
+    image = [f'src="{esc(media_uri(item) or "")}"']
+    if item.alt is not None:
+        image.append(f'alt="{esc(item.alt)}"')
+        if item.alt_locale:
+            image.append(f'lang="{esc(item.alt_locale)}"')
+    if item.width is not None and item.height is not None:
+        image.append(f'width="{item.width}" height="{item.height}"')
+    parts = []
+    if item.caption:
+        lang = f' lang="{esc(item.caption_locale)}"' if item.caption_locale else ""
+        parts.append(f'<span class="caption"{lang}>{esc(item.caption)}</span>')
+    if item.credit:
+        parts.append(f'<span class="credit">{esc(item.credit)}</span>')
+    caption = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
+    return f'<figure class="{kind}"><img {" ".join(image)}>{caption}</figure>'
 
 
 def _opens_with_dateline(paragraphs: list[str], dateline: Dateline) -> bool:

@@ -17,6 +17,10 @@ A sitemap file may list at most 50,000 URLs and weigh at most 50 MiB uncompresse
 of the files at the end. A Google News sitemap lists only the articles published in the
 two days before ``now``, at most 1,000 per file.
 
+Each ``<url>`` lists the article's images (any role; Google's image extension, loc
+only, since Google ignores the other image tags). The ``image`` namespace is declared
+on the ``<url>`` that has images, so a sitemap without images is written as before.
+
 Only published articles are listed: drafts, scheduled and archived articles have no
 public page. A listing with nothing to list gives a well-formed ``<urlset/>`` with no
 ``<url>``, which crawlers accept although the XSD asks for at least one.
@@ -32,6 +36,7 @@ from xml.sax.saxutils import escape
 
 from newscms.domain import Status
 from newscms.errors import ValidationError
+from newscms.formats._media import sitemap_images
 from newscms.formats._syndication import last_modified, xml_text
 from newscms.formats.feeds import write_chunks
 from newscms.formats.site import Linkable, to_uri
@@ -43,9 +48,11 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import TracebackType
 
+    from newscms.domain import ArticleMedia
     from newscms.formats.site import Site
 
 __all__ = [
+    "IMAGE_NS",
     "MAX_BYTES",
     "MAX_URLS",
     "NEWS_MAX_URLS",
@@ -67,6 +74,7 @@ __all__ = [
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 MAX_URLS = 50_000
 MAX_BYTES = 50 * 1024 * 1024
 NEWS_MAX_URLS = 1_000
@@ -81,12 +89,17 @@ _URLSET_END = b"</urlset>\n"
 
 
 class SitemapItem(Linkable, Protocol):
-    """What a sitemap reads of an article: an ``Article``, or a light entry from the store."""
+    """What a sitemap reads of an article: an ``Article``, or a light entry from the store.
+
+    ``media`` are the article's media items; its images (any role) are listed.
+    """
 
     @property
     def headline(self) -> str: ...  # noqa: D102 - the attributes document themselves
     @property
     def updated_at(self) -> datetime: ...  # noqa: D102
+    @property
+    def media(self) -> tuple[ArticleMedia, ...]: ...  # noqa: D102
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +465,9 @@ def _entries(
                 field="article_url",
             )
         changed = last_modified(article)
-        head = f"<url><loc>{_text(loc)}</loc><lastmod>{timestamp(changed)}</lastmod>"
+        images = _images(article.media) if article.media else ""
+        opening = f'<url xmlns:image="{IMAGE_NS}">' if images else "<url>"
+        head = f"{opening}<loc>{_text(loc)}</loc><lastmod>{timestamp(changed)}</lastmod>"
         if news and article.published_at is not None:
             head += (
                 "<news:news><news:publication>"
@@ -464,7 +479,15 @@ def _entries(
                 f"<news:title>{_text(article.headline)}</news:title>"
                 "</news:news>"
             )
-        yield _Entry(f"{head}</url>\n".encode(), changed)
+        yield _Entry(f"{head}{images}</url>\n".encode(), changed)
+
+
+def _images(media: tuple[ArticleMedia, ...]) -> str:
+    """The ``<image:image>`` elements of an entry's images; empty when it has none."""
+    return "".join(
+        f"<image:image><image:loc>{_text(uri)}</image:loc></image:image>"
+        for uri in sitemap_images(media)
+    )
 
 
 def _recent(
