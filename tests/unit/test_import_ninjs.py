@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from _media_fixtures import with_media
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from newscms.errors import ImportFailure
 from newscms.formats import Site, to_ninjs
 from newscms.importers import ImportOptions, parse
 from newscms.importers.ninjs import parse_ninjs
+from newscms.utils.keys import media_key
 
 STATUS_AFTER_EXCHANGE = {
     Status.PUBLISHED: Status.PUBLISHED,
@@ -100,6 +102,23 @@ def test_embargo_and_expiry_survive_the_exchange(asianews: Article, site: Site) 
     article = asianews.model_copy(update={"embargoed_until": embargo, "expires_at": expiry})
     draft = exchange(article, site)
     assert (draft.embargoed_until, draft.expires_at) == (embargo, expiry)
+
+
+def test_media_survive_the_exchange(asianews: Article, site: Site) -> None:
+    article = with_media(asianews)
+    draft = exchange(article, site)
+    exported = [m for m in article.media if m.url.startswith("http")]
+    assert [(a.role, a.media and a.media.id) for a in draft.media] == [
+        (m.role, m.id) for m in exported
+    ]
+    for attachment, shown in zip(draft.media, exported, strict=True):
+        assert attachment.media is not None
+        assert media_key(attachment.media.url) == media_key(shown.url)
+        assert (attachment.media.width, attachment.media.height) == (shown.width, shown.height)
+        assert attachment.media.credit == shown.credit
+        assert [r.name for r in attachment.media.renditions] == [r.name for r in shown.renditions]
+        if shown.caption is not None:
+            assert shown.caption in attachment.media.caption.values()
 
 
 def test_times_keep_their_microseconds(make: Callable[..., Article], site: Site) -> None:

@@ -46,6 +46,8 @@ def test_posts_in_order_and_what_was_skipped() -> None:
     assert [d.source.locator for d in result.drafts if d.source] == [
         f"export.xml#post-{n}" for n in (101, 102, 103, 104, 105, 107)
     ]
+    # Two of the four attachments: the unattached upload and the About page's photo; post
+    # 101 shows the other two (test_import_media_wxr.py).
     assert dict(result.skipped) == {"attachment": 2, "page": 1, "nav_menu_item": 1, "trash": 1}
 
 

@@ -6,19 +6,35 @@ carrying where it came from (``SourceRef``), how its date was read (``DateProven
 and its relations to articles that may not be stored yet (``PendingTarget``). Nothing
 here touches a database. Whatever an importer cannot understand becomes an
 ``ImportFailure`` naming the source and, where there is one, the line.
+
+Images are the exception to that rule: a picture the source describes badly (a URL that
+is not absolute http(s), a size out of range, an alt text too long) must not cost the
+article, so :class:`MediaList` drops the bad piece, counts it in ``skipped`` and keeps
+the rest.
 """
 
 from __future__ import annotations
 
 import codecs
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from newscms.domain import ArticleDraft, Dateline, DateProvenance
+from newscms.domain import (
+    ArticleDraft,
+    Dateline,
+    DateProvenance,
+    MediaAttachment,
+    MediaDraft,
+    MediaKind,
+    MediaRole,
+    Rendition,
+)
+from newscms.domain.media import DIMENSION_MAX, PER_ARTICLE_MAX, RENDITIONS_MAX
 from newscms.errors import AmbiguousDateError, DateParseError, ImportFailure, ValidationError
 from newscms.importers.conventions import (
     DateConvention,
@@ -36,20 +52,29 @@ from newscms.utils.dates import (
     local_to_utc,
     parse_date,
 )
+from newscms.utils.keys import media_key
 from newscms.utils.locales import normalize_locale
 
 if TYPE_CHECKING:
+    from collections import Counter
     from collections.abc import Iterable, Mapping
+    from uuid import UUID
 
 __all__ = [
     "DEFAULT_OPTIONS",
     "CorpusContext",
     "ImportOptions",
+    "MediaList",
+    "MediaPieces",
     "ParsedSource",
+    "RenditionPieces",
     "TagList",
+    "absolute_url",
     "build_draft",
     "decode_text",
+    "dimension",
     "http_url",
+    "media_kind",
     "provenance",
     "read_date",
     "read_dateline",
@@ -120,7 +145,9 @@ class ParsedSource:
         format: The format the document was read as (``legacy``, ``html``, ``wxr``, ...).
         drafts: One draft per article, each with its own ``source`` identity.
         skipped: Items of the document that are not articles, counted by kind (for a
-            WordPress export: ``{"attachment": 3, "page": 1, "trash": 1}``).
+            WordPress export: ``{"attachment": 3, "page": 1, "trash": 1}``), and pieces
+            of an article's media that were dropped (``media:url``, ``media:size``, ...;
+            see :class:`MediaList`).
         dates: The document's numeric dates that settled their own order (a field
             above 12): its votes on how the source writes dates.
     """
@@ -323,6 +350,19 @@ def http_url(value: str) -> str | None:
     return None if any(char.isspace() for char in value) else value
 
 
+def absolute_url(value: str, base: str | None) -> str | None:
+    """``value`` made absolute against ``base`` (when given), if it is then an http(s) URL.
+
+    A relative address with no known base stays relative and so gives None: an importer
+    never guesses where a page lived.
+    """
+    try:
+        joined = urljoin(base, value.strip()) if base else value
+    except ValueError:  # an unbalanced IPv6 bracket and the like
+        return None
+    return http_url(joined)
+
+
 class TagList:
     """An article's tags in reading order, each (kind, name) once, with the line of each.
 
@@ -342,6 +382,219 @@ class TagList:
             self._seen.add(key)
             self.lines[f"tags.{len(self.fields)}"] = line
             self.fields.append({"kind": kind, "name": name})
+
+
+_DIMENSION_TEXT = re.compile(r"\s*(\d{1,9})(?:\.0*)?\s*(?:px)?\s*", re.IGNORECASE)
+_RENDITION_NAME_JUNK = re.compile(r"[^a-z0-9_-]+")
+
+
+def dimension(value: object) -> int | None:
+    """A width or height in pixels as sources write one, if it is one newscms keeps.
+
+    ``800``, ``800.0``, ``"800"`` and ``"800px"`` are 800; zero, negative, fractional,
+    non-finite and larger than ``DIMENSION_MAX`` values, booleans and anything else
+    are None.
+    """
+    number: int
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return None
+        number = int(value)
+    elif isinstance(value, str):
+        match = _DIMENSION_TEXT.fullmatch(value)
+        if match is None:
+            return None
+        number = int(match[1])
+    else:
+        return None
+    return number if 1 <= number <= DIMENSION_MAX else None
+
+
+def media_kind(mime_type: str | None) -> MediaKind | None:
+    """The media kind a MIME type is of (``image/jpeg`` -> image); None for other types."""
+    family = (mime_type or "").strip().lower().partition("/")[0]
+    return next((kind for kind in MediaKind if kind.value == family), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RenditionPieces:
+    """One rendition of a media item as a source describes it, before it is checked."""
+
+    name: str
+    url: str
+    width: object = None
+    height: object = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaPieces:
+    """What a source says about one media item, before it is checked.
+
+    Every piece but the URL may be missing or wrong: :class:`MediaList` keeps the ones
+    the domain accepts. ``width`` and ``height`` are taken as the source writes them (see
+    :func:`dimension`); ``locale`` is the locale of ``alt`` and ``caption`` when it is
+    not the article's.
+    """
+
+    url: str
+    kind: MediaKind = MediaKind.IMAGE
+    mime_type: str | None = None
+    width: object = None
+    height: object = None
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    copyright_holder: str | None = None
+    renditions: tuple[RenditionPieces, ...] = ()
+    id: UUID | None = None
+    locale: str | None = None
+
+    def over(self, other: MediaPieces) -> MediaPieces:
+        """These pieces, with ``other``'s filling in those these lack (one item, two sources).
+
+        The size is one piece: it is taken whole from ``other`` only when these have none,
+        so a width of one source never pairs with a height of another.
+        """
+        filled: dict[str, Any] = {}
+        for name in ("mime_type", "alt", "caption", "credit", "copyright_holder", "id"):
+            if not getattr(self, name):
+                filled[name] = getattr(other, name)
+        if self.width is None and self.height is None:
+            filled.update(width=other.width, height=other.height)
+        if not self.renditions:
+            filled["renditions"] = other.renditions
+        return replace(self, **filled)
+
+
+_DROPPABLE = ("mime_type", "alt", "caption", "credit", "copyright_holder", "id")
+
+
+class MediaList:
+    """An article's media attachments in reading order, each URL once, bad pieces counted.
+
+    Media comes from sources that describe it loosely and from pages an attacker may have
+    written, and a bad picture must not cost the article. So a piece the domain refuses
+    is dropped and counted in ``skipped`` as ``media:<piece>`` and the item is kept
+    without it: ``media:size`` for a width or height that is missing its pair, not a
+    positive integer or too large, ``media:mime_type``, ``media:alt``,
+    ``media:rendition``, ``media:rendition_mime_type`` when only a rendition's type is
+    refused, ... An item whose URL is not absolute http(s) (after resolving it against
+    ``base``) is dropped whole as ``media:url``, one the domain refuses otherwise as
+    ``media:invalid``, and those past the per-article limit as ``media:limit``. A URL
+    added again (as the store compares URLs: scheme, ``www.`` and fragment ignored)
+    keeps its first role.
+
+    Args:
+        locale: The article's locale: that of every ``alt`` and ``caption``.
+        skipped: The document's counter of what was left out.
+        base: The address relative URLs are resolved against, when one is known.
+    """
+
+    def __init__(self, locale: str, skipped: Counter[str], *, base: str | None = None) -> None:
+        self.locale = locale
+        self.skipped = skipped
+        self.base = base
+        self.attachments: list[MediaAttachment] = []
+        self._seen: set[str] = set()
+
+    def add(self, role: MediaRole, pieces: MediaPieces) -> bool:
+        """Add one item in ``role`` unless its URL is unusable or already there; True if added."""
+        url = absolute_url(pieces.url, self.base)
+        if url is None:
+            self._drop("url")
+            return False
+        key = media_key(url)
+        if key in self._seen:
+            return False
+        if len(self.attachments) >= PER_ARTICLE_MAX:
+            self._drop("limit")
+            return False
+        media = self._draft(url, pieces)
+        if media is None:
+            return False
+        self._seen.add(key)
+        self.attachments.append(MediaAttachment(role=role, media=media))
+        return True
+
+    def has(self, url: str) -> bool:
+        """Whether an item of ``url`` (resolved against ``base``) is there already."""
+        absolute = absolute_url(url, self.base)
+        return absolute is not None and media_key(absolute) in self._seen
+
+    def _drop(self, piece: str) -> None:
+        self.skipped[f"media:{piece}"] += 1
+
+    def _draft(self, url: str, pieces: MediaPieces) -> MediaDraft | None:
+        """The media draft of the pieces the domain accepts; None when it refuses the item."""
+        locale = pieces.locale or self.locale
+        fields: dict[str, Any] = {"kind": pieces.kind, "url": url}
+        width, height = dimension(pieces.width), dimension(pieces.height)
+        if width is not None and height is not None:
+            fields.update(width=width, height=height)
+        elif pieces.width is not None or pieces.height is not None:
+            self._drop("size")
+        for name in _DROPPABLE:
+            value = getattr(pieces, name)
+            if isinstance(value, str):
+                value = value.strip()
+            if value:
+                fields[name] = {locale: value} if name in ("alt", "caption") else value
+        if renditions := self._renditions(url, pieces.renditions):
+            fields["renditions"] = renditions
+        # Each refusal names its field: drop that one and try again, a bounded number of times.
+        for _ in range(len(fields)):
+            try:
+                return MediaDraft(**fields)
+            except ValidationError as exc:
+                name = (exc.field or "").split(".")[0]
+                if name in ("width", "height") and "width" in fields:
+                    del fields["width"], fields["height"]
+                    self._drop("size")
+                elif name in _DROPPABLE and name in fields:
+                    del fields[name]
+                    self._drop(name)
+                else:
+                    break
+        self._drop("invalid")
+        return None
+
+    def _renditions(self, url: str, pieces: tuple[RenditionPieces, ...]) -> tuple[Rendition, ...]:
+        """The renditions the domain accepts, each name once, the original's own URL left out."""
+        found: dict[str, Rendition] = {}
+        for piece in pieces:
+            href = absolute_url(piece.url, self.base)
+            if href is not None and media_key(href) == media_key(url):
+                continue  # the original itself, listed among its sizes
+            name = _RENDITION_NAME_JUNK.sub("-", piece.name.strip().lower()).strip("-_")[:32]
+            width, height = dimension(piece.width), dimension(piece.height)
+            if (
+                href is None
+                or not name
+                or name in found
+                or width is None
+                or height is None
+                or len(found) >= RENDITIONS_MAX
+            ):
+                self._drop("rendition")
+                continue
+            mime = (piece.mime_type or "").strip() or None
+            try:
+                found[name] = Rendition(
+                    name=name, url=href, width=width, height=height, mime_type=mime
+                )
+            except ValidationError:
+                try:  # a MIME type of no media kind (an HLS playlist) drops the type only
+                    found[name] = Rendition(name=name, url=href, width=width, height=height)
+                except ValidationError:
+                    self._drop("rendition")
+                    continue
+                self._drop("rendition_mime_type")
+        return tuple(found.values())
 
 
 def build_draft(

@@ -23,6 +23,17 @@ Each field is taken from the first source that has it:
   as topic tags; ``articleSection`` and ``article:section`` as section tags;
 - locale: ``ImportOptions.locale``, JSON-LD ``inLanguage``, ``og:locale``, ``<html lang>``;
 - canonical_url: JSON-LD ``url`` / ``mainEntityOfPage``, ``og:url``, ``<link rel=canonical>``;
+- media: one lead image, the first usable of JSON-LD ``image`` (a URL, a list, an
+  ``ImageObject`` with ``url`` or ``contentUrl``, ``width``, ``height``, ``caption``,
+  ``creditText``, ``copyrightHolder`` and ``encodingFormat``, or an ``@id`` reference to
+  one) and ``og:image`` (with the ``og:image:width``, ``:height``, ``:alt`` and ``:type``
+  that follow it; ``og:image:secure_url`` when it is https). When both name the same
+  image, JSON-LD's details win and Open Graph's fill the gaps. Relative URLs are
+  resolved against the canonical URL (else the page's own, when its source is a URL);
+  an image URL that is still not absolute http(s) is dropped and counted in
+  ``ParsedSource.skipped`` (``media:url``), as is any piece the domain refuses (see
+  ``newscms.importers.base.MediaList``). Images inside the body stay in the body,
+  not media items: a page says nothing of them but their ``src`` and ``alt``;
 - body: the ``itemprop=articleBody`` element, else the ``<article>`` with the most
   text, else a common content class (``entry-content``, ...), else JSON-LD
   ``articleBody`` as paragraphs. The headline, byline, share and navigation chrome
@@ -51,6 +62,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections import Counter
 from html import escape, unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
@@ -58,13 +70,16 @@ from urllib.parse import urldefrag, urljoin
 import lxml.html
 from lxml import etree
 
-from newscms.domain import Status, TagKind
+from newscms.domain import MediaRole, Status, TagKind
 from newscms.errors import ImportFailure, LocaleError
 from newscms.importers.base import (
     DEFAULT_OPTIONS,
     ImportOptions,
+    MediaList,
+    MediaPieces,
     ParsedSource,
     TagList,
+    absolute_url,
     build_draft,
     decode_text,
     http_url,
@@ -73,6 +88,7 @@ from newscms.importers.base import (
     read_dateline,
 )
 from newscms.utils.html import paragraphs_to_html
+from newscms.utils.keys import url_key
 from newscms.utils.locales import normalize_locale
 from newscms.utils.text import clean_text
 
@@ -81,7 +97,7 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
-__all__ = ["ARTICLE_TYPES", "FORMAT", "parse_html"]
+__all__ = ["ARTICLE_TYPES", "FORMAT", "og_images", "parse_html"]
 
 FORMAT = "html"
 
@@ -138,7 +154,8 @@ def parse_html(
 
     Returns:
         A ``ParsedSource`` of format ``html`` with one draft: published when the page
-        gives a publication date, else a draft.
+        gives a publication date, else a draft; ``skipped`` counts the pieces of its
+        lead image that were left out (``media:url``, ``media:size``, ...).
 
     Raises:
         ImportFailure: The page is empty or has no headline, its date cannot be read,
@@ -168,12 +185,17 @@ def parse_html(
     for name in page.sections():
         tags.add(TagKind.SECTION, name)
     canonical = page.canonical_url()
+    base = canonical or http_url(source)
+    locale = options.locale or page.locale()
+    skipped: Counter[str] = Counter()
+    media = MediaList(locale, skipped, base=base)
+    _add_lead_image(media, [*page.ld_images(), *map(_og_pieces, og_images(document))])
     draft = build_draft(
         document=source,
-        locale=options.locale or page.locale(),
+        locale=locale,
         headline=headline,
         summary=page.summary(),
-        body=page.body(base=canonical or http_url(source)),
+        body=page.body(base=base),
         byline=[{"name": name} for name in page.authors()],
         dateline=page.dateline(),
         status=Status.PUBLISHED if published else Status.DRAFT,
@@ -182,8 +204,81 @@ def parse_html(
         canonical_url=canonical,
         source={"format": FORMAT, "locator": source},
         date_provenance=provenance(published) if published else None,
+        media=media.attachments,
     )
-    return ParsedSource(FORMAT, (draft,))
+    return ParsedSource(FORMAT, (draft,), skipped)
+
+
+# Open Graph image properties and the piece each gives (``og:image:url`` is ``og:image``).
+_OG_IMAGE = {
+    "og:image": "url",
+    "og:image:url": "url",
+    "og:image:secure_url": "secure_url",
+    "og:image:type": "type",
+    "og:image:width": "width",
+    "og:image:height": "height",
+    "og:image:alt": "alt",
+}
+
+
+def og_images(document: HtmlElement) -> list[dict[str, str]]:
+    """The page's Open Graph images in order, each with the structured properties it has.
+
+    Open Graph ties ``og:image:width`` and the like to the ``og:image`` before them (a
+    page may list several images), so the meta tags are read in document order; a
+    property repeated for one image keeps its first value.
+
+    Returns:
+        One mapping per image of ``url``, ``secure_url``, ``type``, ``width``, ``height``
+        and ``alt`` (those the page gives), values as written.
+    """
+    images: list[dict[str, str]] = []
+    for element in document.iter("meta"):
+        key = (element.get("property") or element.get("name") or "").strip().lower()
+        piece, content = _OG_IMAGE.get(key), (element.get("content") or "").strip()
+        if piece is None or not content:
+            continue
+        current = images[-1] if images else None
+        if current is None or (piece == "url" and "url" in current):
+            if current is not None and current.get("url") == content:
+                continue  # og:image:url repeating the og:image just read
+            current = {}
+            images.append(current)
+        current.setdefault(piece, content)
+    return images
+
+
+def _og_pieces(image: Mapping[str, str]) -> MediaPieces:
+    """An Open Graph image as media pieces: its https ``secure_url`` wins over ``url``."""
+    secure = image.get("secure_url", "")
+    url = secure if secure.lower().startswith("https://") else image.get("url") or secure
+    return MediaPieces(
+        url=url,
+        mime_type=image.get("type"),
+        width=image.get("width"),
+        height=image.get("height"),
+        alt=image.get("alt"),
+    )
+
+
+def _add_lead_image(media: MediaList, candidates: list[MediaPieces]) -> None:
+    """Add the first candidate the media list accepts as the lead, its details merged.
+
+    The candidates naming the same image as the chosen one (by URL, as the store compares
+    them) fill in the pieces it lacks, earlier candidates winning.
+    """
+    for index, candidate in enumerate(candidates):
+        url = absolute_url(candidate.url, media.base)
+        if url is None:
+            media.add(MediaRole.LEAD, candidate)  # refused: counted as media:url
+            continue
+        merged = candidate
+        for other in candidates[index + 1 :]:
+            other_url = absolute_url(other.url, media.base)
+            if other_url is not None and url_key(other_url) == url_key(url):
+                merged = merged.over(other)
+        if media.add(MediaRole.LEAD, merged):
+            return
 
 
 def _document(data: str | bytes, source: str) -> HtmlElement:
@@ -383,6 +478,34 @@ class _Page:
             names = [n for n in candidates if http_url(n) is None and "/" not in n]
         return list(dict.fromkeys(names))
 
+    def ld_images(self) -> list[MediaPieces]:
+        """The article's JSON-LD ``image``: URLs and ``ImageObject`` nodes, in order."""
+        value = self.ld.get("image")
+        found: list[MediaPieces] = []
+        for item in value if isinstance(value, list) else [value]:
+            node = self.resolve(item)
+            if isinstance(node, str):
+                found.append(MediaPieces(url=node))
+            elif isinstance(node, dict):
+                url = next(
+                    (u for key in ("url", "contentUrl") for u in _strings(node.get(key))), None
+                )
+                if url is None:
+                    continue
+                encoding = node.get("encodingFormat")
+                found.append(
+                    MediaPieces(
+                        url=url,
+                        mime_type=encoding if isinstance(encoding, str) else None,
+                        width=_quantity(node.get("width")),
+                        height=_quantity(node.get("height")),
+                        caption=self.first_text(node.get("caption")),
+                        credit=self.first_text(node.get("creditText")),
+                        copyright_holder=self.first_text(node.get("copyrightHolder")),
+                    )
+                )
+        return found
+
     def keywords(self) -> list[str]:
         """Topic tags: JSON-LD keywords (comma-separated or a list), then article:tag."""
         raw = self.ld.get("keywords")
@@ -476,6 +599,18 @@ class _Page:
             for element in self.document.xpath(query):
                 return element
         return None
+
+
+def _strings(value: Any) -> list[str]:
+    """A JSON-LD property's string values (one, or a list of them)."""
+    return [
+        item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)
+    ]
+
+
+def _quantity(value: Any) -> Any:
+    """A schema.org size: a number or text, or a ``QuantitativeValue`` holding one."""
+    return value.get("value") if isinstance(value, dict) else value
 
 
 def _person_name(node: Mapping[str, Any]) -> str | None:

@@ -14,9 +14,26 @@ into the byline, ``subjects`` are topics, ``places`` regions, ``people`` persons
 paragraphs; an ``https:`` ``uri`` is the canonical URL. Their source identity is
 ``ninjs`` with the item's ``uri``, so importing the same item again updates it.
 
-Items that are not text (pictures, audio, video, graphics) and associated media are
-counted in ``ParsedSource.skipped``. ninjs 1.x and 3.x documents are refused with a
-message that says so.
+Associations of type ``picture``, ``graphic``, ``video`` and ``audio`` are the article's
+media, each a ``MediaDraft``: its URL is the ``href`` of the rendition named
+``original``, else of the largest rendition of its kind (by width times height), with
+that rendition's ``width``, ``height`` and ``contenttype``; the other renditions are kept
+as ``Rendition`` (name, ``href``, ``width``, ``height``, ``contenttype``). The caption is
+the association's description (role ``caption``, none, ``summary`` or ``text``), else
+its headline; the alt text a description of role ``alt``; both in the association's
+``language``, else the article's. ``by`` (else a non-standard ``creditline``) is the
+credit and ``copyrightholder`` the copyright holder; a ``urn:uuid:`` ``uri`` is the
+item's id. Its role is the association's ``name`` when that is ``lead``, ``gallery`` or
+``inline`` (``featureimage``, ``featuremedia``, ``main``, ... are read as ``lead``);
+otherwise the first picture is the lead image unless another is named so, and the rest
+are gallery items. A media association without a rendition that has an ``href`` is
+counted in ``ParsedSource.skipped`` (``association:picture``, ...), as is a piece of one
+the domain refuses (``media:size``, ...; see ``newscms.importers.base.MediaList``); the
+article is imported all the same.
+
+Items that are not text (pictures, audio, video, graphics) are counted in
+``ParsedSource.skipped``. ninjs 1.x and 3.x documents are refused with a message that
+says so.
 """
 
 from __future__ import annotations
@@ -27,34 +44,42 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
-from newscms.domain import PendingTarget, RelationKind, Status, TagKind
+from newscms.domain import MediaKind, MediaRole, PendingTarget, RelationKind, Status, TagKind
 from newscms.domain.ninjs_profile import (
     BYLINE_REL,
     CANONICAL_URL_ROLE,
+    MEDIA_KINDS,
     NINJS_PROFILE,
+    ORIGINAL_RENDITION,
     PUBSTATUS_STATUS,
     SOURCE_ROLE_PREFIX,
     TAG_COLLECTIONS,
 )
-from newscms.errors import ImportFailure, ValidationError
+from newscms.errors import ImportFailure, LocaleError, ValidationError
 from newscms.importers.base import (
     DEFAULT_OPTIONS,
     ImportOptions,
+    MediaList,
+    MediaPieces,
     ParsedSource,
+    RenditionPieces,
     TagList,
     build_draft,
     decode_text,
+    dimension,
     http_url,
+    media_kind,
     read_date,
 )
 from newscms.utils.html import html_to_text, paragraphs_to_html
+from newscms.utils.locales import normalize_locale
 from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from datetime import datetime
 
-    from newscms.domain import ArticleDraft
+    from newscms.domain import ArticleDraft, MediaAttachment
 
 __all__ = ["FORMAT", "parse_ninjs"]
 
@@ -75,6 +100,12 @@ _BY_SEPARATORS = re.compile(r"\s*(?:[,;&/]|\s(?:and|und|e|et|y)\s)\s*", re.IGNOR
 _UUID_URN = "urn:uuid:"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _NINJS_1_KEYS = frozenset({"headline", "body_html", "body_text", "body_xhtml", "byline"})
+_CAPTION_ROLES = ("caption", "", "summary", "text")
+_ALT_ROLES = ("alt", "alttext", "alt-text")
+# Association names that say an item is the article's lead (featured) media.
+_LEAD_NAMES = frozenset(
+    {"lead", "featured", "featureimage", "featuremedia", "main", "mainimage", "mainpicture"}
+)
 _NINJS_3_KEYS = frozenset({"firstCreated", "versionCreated", "contentCreated", "pubStatus"})
 
 
@@ -91,7 +122,8 @@ def parse_ninjs(
 
     Returns:
         A ``ParsedSource`` of format ``ninjs``: one draft per text item, in document order,
-        and ``skipped`` counting non-text items and associated media by type.
+        and ``skipped`` counting non-text items by type, and the associations and
+        pieces of media that could not be kept.
 
     Raises:
         ImportFailure: The JSON is malformed (with its line), is not ninjs 2.x, or an
@@ -199,7 +231,7 @@ class _Item:
     # The article.
 
     def draft(self, skipped: Counter[str]) -> ArticleDraft:
-        """The item as a draft; media associations are counted in ``skipped``."""
+        """The item as a draft with its media; what is left out is counted in ``skipped``."""
         locale = self.options.locale or self.text("language")
         if not locale:
             self.fail("has no 'language'; pass the locale (--locale) to import it")
@@ -227,6 +259,7 @@ class _Item:
             "slug": self._slug(),
             "tags": [{**tag, "locale": locale} for tag in tags.fields],
             "relations": list(self._relations(locale, skipped)),
+            "media": self._media(locale, skipped),
             "canonical_url": self._canonical_url(),
             "source": self._source(),
         }
@@ -238,12 +271,7 @@ class _Item:
             ) from None
 
     def _id(self) -> UUID | None:
-        if not self.uri.lower().startswith(_UUID_URN):
-            return None
-        try:
-            return UUID(self.uri[len(_UUID_URN) :])
-        except ValueError:
-            return None
+        return _uuid_of(self.uri)
 
     def _headline(self, roles: tuple[str, ...] = ("main",)) -> str:
         headlines = self.entries("headlines")
@@ -263,9 +291,7 @@ class _Item:
     def _plain(self, entry: dict[str, Any]) -> str:
         """An entry's value as plain text (HTML values are turned into text)."""
         value = self.text("value", within=entry)
-        if self.text("contenttype", within=entry).lower() in _HTML_TYPES:
-            return html_to_text(value)
-        return value
+        return _as_plain(value, self.text("contenttype", within=entry))
 
     def _summary(self) -> str:
         descriptions = self.entries("descriptions")
@@ -334,6 +360,8 @@ class _Item:
     def _relations(self, locale: str, skipped: Counter[str]) -> Iterator[dict[str, Any]]:
         for association in self.entries("associations"):
             kind = self.text("type", within=association) or "text"
+            if kind in MEDIA_KINDS:
+                continue  # the article's media, read by _media
             if kind not in _TEXT_TYPES:
                 skipped[f"association:{kind}"] += 1
                 continue
@@ -344,6 +372,28 @@ class _Item:
                 skipped["association:unidentified"] += 1
                 continue
             yield {"kind": relation_kind, "pending": target}
+
+    def _media(self, locale: str, skipped: Counter[str]) -> list[MediaAttachment]:
+        """The media associations as attachments, in order; unusable ones counted."""
+        found: list[tuple[MediaRole | None, MediaPieces, bool]] = []
+        for association in self.entries("associations"):
+            kind = self.text("type", within=association) or "text"
+            if kind not in MEDIA_KINDS:
+                continue
+            pieces = _media_pieces(association, MEDIA_KINDS[kind], locale)
+            if pieces is None:
+                skipped[f"association:{kind}"] += 1
+                continue
+            found.append((_media_role(association.get("name")), pieces, kind == "picture"))
+        media = MediaList(locale, skipped)
+        # The first picture leads, unless an association names another as the lead.
+        lead_open = all(role is not MediaRole.LEAD for role, _, _ in found)
+        for named, pieces, picture in found:
+            role = named or MediaRole.GALLERY
+            if named is None and picture and lead_open:
+                role, lead_open = MediaRole.LEAD, False
+            media.add(role, pieces)
+        return media.attachments
 
     def _pending(self, association: dict[str, Any], locale: str) -> PendingTarget | None:
         """What the association says about its article, as a pending relation target."""
@@ -375,6 +425,105 @@ class _Item:
             if role.startswith(SOURCE_ROLE_PREFIX) and (value := self.text("value", within=altid)):
                 return {"format": role.removeprefix(SOURCE_ROLE_PREFIX), "locator": value}
         return {"format": FORMAT, "locator": self.uri}
+
+
+def _uuid_of(uri: str) -> UUID | None:
+    """The id a ``urn:uuid:`` URI names; None for any other URI."""
+    if not uri.lower().startswith(_UUID_URN):
+        return None
+    try:
+        return UUID(uri[len(_UUID_URN) :])
+    except ValueError:
+        return None
+
+
+def _as_plain(value: str, contenttype: str) -> str:
+    """A headline's or description's value as plain text (HTML values turned into text)."""
+    return html_to_text(value) if contenttype.lower() in _HTML_TYPES else value
+
+
+def _loose(value: object) -> str:
+    """A string a media association may hold, cleaned; "" for anything else.
+
+    Media is read leniently, unlike the article: a picture described badly is dropped
+    or kept without the bad piece, never a reason to refuse the article.
+    """
+    return clean_text(value).strip() if isinstance(value, str) else ""
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    """The objects of an array a media association may hold; [] for anything else."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _loose_plain(entry: dict[str, Any] | None) -> str:
+    if entry is None:
+        return ""
+    return _as_plain(_loose(entry.get("value")), _loose(entry.get("contenttype")))
+
+
+def _media_role(name: object) -> MediaRole | None:
+    """The role an association's name gives its media item; None when it gives none."""
+    text = _loose(name).lower()
+    if text in _LEAD_NAMES:
+        return MediaRole.LEAD
+    return next((role for role in MediaRole if role.value == text), None)
+
+
+def _area(rendition: dict[str, Any]) -> int:
+    width, height = dimension(rendition.get("width")), dimension(rendition.get("height"))
+    return width * height if width is not None and height is not None else 0
+
+
+def _media_pieces(association: dict[str, Any], kind: MediaKind, locale: str) -> MediaPieces | None:
+    """A media association as media pieces; None when no rendition has an ``href``."""
+    renditions = [r for r in _objects(association.get("renditions")) if _loose(r.get("href"))]
+
+    def fitness(rendition: dict[str, Any]) -> tuple[int, int]:
+        # Of the item's own kind first (a video's poster is an image, its playlist no
+        # video file), then of no stated type, the largest of them.
+        contenttype = _loose(rendition.get("contenttype"))
+        fit = 2 if media_kind(contenttype) is kind else 0 if contenttype else 1
+        return fit, _area(rendition)
+
+    main = next(
+        (r for r in renditions if _loose(r.get("name")).lower() == ORIGINAL_RENDITION),
+        max(renditions, key=fitness, default=None),
+    )
+    if main is None:
+        return None
+    descriptions = _objects(association.get("descriptions"))
+    headline = _by_role(_objects(association.get("headlines")), ("main", ""))
+    caption = _loose_plain(_by_role(descriptions, _CAPTION_ROLES)) or _loose_plain(headline)
+    language = _loose(association.get("language"))
+    try:
+        language = normalize_locale(language) if language else locale
+    except LocaleError:
+        language = locale
+    return MediaPieces(
+        url=_loose(main.get("href")),
+        kind=kind,
+        mime_type=_loose(main.get("contenttype")) or None,
+        width=main.get("width"),
+        height=main.get("height"),
+        alt=_loose_plain(_by_role(descriptions, _ALT_ROLES)),
+        caption=caption,
+        credit=_loose(association.get("by")) or _loose(association.get("creditline")),
+        copyright_holder=_loose(association.get("copyrightholder")),
+        renditions=tuple(
+            RenditionPieces(
+                name=_loose(rendition.get("name")),
+                url=_loose(rendition.get("href")),
+                width=rendition.get("width"),
+                height=rendition.get("height"),
+                mime_type=_loose(rendition.get("contenttype")) or None,
+            )
+            for rendition in renditions
+            if rendition is not main
+        ),
+        id=_uuid_of(_loose(association.get("uri"))),
+        locale=language,
+    )
 
 
 def _by_role(entries: list[dict[str, Any]], roles: tuple[str, ...]) -> dict[str, Any] | None:

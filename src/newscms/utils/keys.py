@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import unquote
 
-__all__ = ["source_key", "tag_locale", "title_key", "url_key"]
+__all__ = ["media_key", "source_key", "tag_locale", "title_key", "url_key"]
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -37,6 +38,15 @@ def url_key(url: str) -> str:
     host, sep, rest = text.partition("/")
     host = host.lower().removeprefix("www.")
     return _digest(f"{host}{sep}{rest}".rstrip("/"))
+
+
+def media_key(url: str) -> str:
+    """``url_key`` of a media URL with its percent-escapes decoded: one picture, one key.
+
+    A feed or ninjs writes ``/平壤.jpg`` as ``/%E5%B9%B3%E5%A3%A4.jpg`` (URIs are ASCII);
+    read back, it is still the same picture.
+    """
+    return url_key(unquote(url))
 
 
 def source_key(format: str, locator: str) -> str:
