@@ -72,9 +72,7 @@ def upgrade() -> None:
         schema=schema,
         **MYSQL,
     )
-    op.create_index(
-        f"ix_{p}article_media_media", f"{p}article_media", ["media_id"], schema=schema
-    )
+    op.create_index(f"ix_{p}article_media_media", f"{p}article_media", ["media_id"], schema=schema)
 
 
 def downgrade() -> None:

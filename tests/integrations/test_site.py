@@ -339,6 +339,40 @@ def test_hostile_headlines_and_tags_are_shown_as_text(site_client, news) -> None
 
 
 @SQLITE
+def test_a_lead_image_shows_with_its_caption_credit_and_sizes(site_client, news) -> None:  # type: ignore[no-untyped-def]
+    base = "https://cdn.example.com/2026/flood"
+    picture = {
+        "url": f"{base}.jpg",
+        "width": 1600,
+        "height": 900,
+        "alt": {"en": 'Rescuers & "boats"'},
+        "caption": {"en": "<script>alert('caption')</script> Water in the streets."},
+        "credit": "Photo: AFP",
+        "renditions": [
+            {"name": "w640", "url": f"{base}-w640.jpg", "width": 640, "height": 360},
+            {"name": "1x1", "url": f"{base}-1x1.jpg", "width": 900, "height": 900},
+        ],
+    }
+    with news.store.session() as uow:
+        story = uow.articles.create(
+            ArticleDraft(
+                locale="en", headline="Floods", status="published", media=[{"media": picture}]
+            )
+        )
+    article = _page(site_client, f"/en/{story.slug}")
+    figure = re.search(r'<figure class="lead-image">(.*?)</figure>', article, re.S)
+    assert figure is not None
+    assert f'src="{base}.jpg" alt="Rescuers &amp; &#34;boats&#34;" width="1600" height="900"' in (
+        figure.group(1)
+    )
+    assert f'srcset="{base}-w640.jpg 640w, {base}.jpg 1600w"' in figure.group(1)  # no 1x1 crop
+    assert "&lt;script&gt;alert(&#39;caption&#39;)&lt;/script&gt; Water" in figure.group(1)
+    assert '<span class="credit">Photo: AFP</span>' in figure.group(1)
+    home = _page(site_client, "/en/")
+    assert f'<figure class="teaser-image">\n<img src="{base}.jpg"' in home
+
+
+@SQLITE
 def test_feeds_sitemaps_and_robots_point_at_the_site_pages(site_client, news) -> None:  # type: ignore[no-untyped-def]
     rss = site_client.get("/api/feeds/en/rss")
     assert rss.status_code == 200

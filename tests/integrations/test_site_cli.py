@@ -3,6 +3,7 @@
 The server itself runs under uvicorn in tests/browser, driven by a real browser.
 """
 
+import re
 import socket
 from pathlib import Path
 
@@ -70,11 +71,21 @@ def test_the_demo_ends_with_the_command_that_browses_it(
     assert result.exit_code == 0, result.output
     database = (tmp_path / "demo" / "newscms-demo.db").resolve()
     url = f"sqlite:///{database}"
+    media = tmp_path / "demo" / "media"
     last = result.output.rstrip("\n").splitlines()[-1]
-    assert last == f"Browse it at http://127.0.0.1:8000/ after running: newscms serve --db {url}"
+    assert last == (
+        "Browse it at http://127.0.0.1:8000/ after running: "
+        f"newscms serve --db {url} --media-dir {media}"
+    )
     store = Store(url)  # what that command opens: the demo's stories, ready to serve
-    client = TestClient(create_app(store, site=reference_site("http://testserver/")))
+    site = reference_site("http://testserver/")
+    client = TestClient(create_app(store, site=site, media_dir=media))
     home = client.get("/en/")
     assert home.status_code == 200
     assert "Beijing &#34;does not want to help Pyongyang in its arms race&#34;" in home.text
+    picture = re.search(r'<img src="http://127\.0\.0\.1:8000(/media/[^"]+)"', home.text)
+    assert picture is not None, "the demo's lead images are on the home page"
+    served = client.get(picture.group(1))  # and the pictures are served with the pages
+    assert (served.status_code, served.headers["content-type"]) == (200, "image/jpeg")
+    assert client.get("/media/../newscms-demo.db").status_code == 404
     store.dispose()

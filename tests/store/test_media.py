@@ -16,7 +16,6 @@ from newscms.domain import (
     MediaRole,
     Status,
 )
-from newscms.domain.workflow import EventKind
 from newscms.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from newscms.store.streaming import stream_sitemap_entries
 
@@ -108,6 +107,20 @@ def test_editions_share_one_item_per_url_each_adding_its_own_texts(store):
     assert (shown.caption, shown.caption_locale) == ("L'acqua ha raggiunto i primi piani.", None)
     assert (shown.alt, shown.alt_locale) == ("A flooded street in Manila", "en")  # marked
     assert chinese.media[0].caption_locale == "en"
+
+
+def test_an_iri_and_its_percent_encoded_uri_are_one_picture(store):
+    with store.session() as uow:
+        first = uow.articles.create(
+            story(media=[{"media": {"url": "https://cdn.example.com/平壤.jpg"}}])
+        )
+        again = uow.articles.create(
+            story(
+                "Again",
+                media=[{"media": {"url": "https://cdn.example.com/%E5%B9%B3%E5%A3%A4.jpg"}}],
+            )
+        )
+    assert first.media[0].id == again.media[0].id
 
 
 def test_changing_an_item_reaches_every_article_showing_it(store):

@@ -12,11 +12,15 @@ from click.testing import CliRunner
 from newscms.cli import cli
 from newscms.errors import ValidationError
 from newscms.services import run_demo
-from newscms.services.demo import DEMO_DATABASE
+from newscms.services.demo import DEMO_DATABASE, DEMO_PICTURES, MEDIA_DIRECTORY, MEDIA_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-EXAMPLE_FILES = [p for p in EXAMPLES.rglob("*") if p.is_file() and not p.name.startswith(".")]
+EXAMPLE_FILES = [
+    p
+    for p in EXAMPLES.rglob("*")
+    if p.is_file() and not p.name.startswith(".") and MEDIA_DIRECTORY not in p.parts
+]
 
 
 def demo(*args: str | Path) -> tuple[int, str, str]:
@@ -98,3 +102,32 @@ def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
         run_demo(taken, examples=EXAMPLES)
     assert caught.value.field == "output"
     assert taken.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_the_sample_shows_its_lead_image_with_caption_and_credit_in_every_output(
+    tmp_path: Path,
+) -> None:
+    report = run_demo(tmp_path, examples=EXAMPLES)
+    assert report.sample is not None
+    lead = report.sample.lead_image
+    assert lead is not None
+    (picture,) = (p for p in DEMO_PICTURES if p.page.endswith("beijing-pyongyang.txt"))
+    assert (lead.caption, lead.alt, lead.credit) == (
+        picture.caption,
+        picture.alt,
+        "Illustration: newscms demo",
+    )
+    assert (lead.width, lead.height) == (1200, 675)  # read from the file, not declared
+    assert lead.url.startswith(MEDIA_URL)
+    stored = tmp_path / MEDIA_DIRECTORY / lead.url.removeprefix(MEDIA_URL)
+    assert stored.read_bytes() == (EXAMPLES / MEDIA_DIRECTORY / picture.file).read_bytes()
+    assert {r.name for r in lead.renditions} == {"w320", "w640", "16x9", "1x1"}
+    outputs = {p.name: p.read_text(encoding="utf-8") for p in report.outputs[1:]}
+    stem = report.sample.slug
+    for name in (f"{stem}.json", f"{stem}.ninjs.json", f"{stem}.jsonld", f"{stem}.html"):
+        assert lead.url in outputs[name], name
+    for name in ("feed.rss", "feed.atom", "sitemap-1.xml"):  # the news sitemap: 2 days only
+        assert lead.url in outputs[name], name
+    assert "Illustration: newscms demo" in outputs[f"{stem}.html"]
+    assert "[Beijing and Pyongyang, marked on a drawn map" in outputs[f"{stem}.txt"]
+    assert sum(1 for a in report.articles if a.lead_image is not None) >= len(DEMO_PICTURES)

@@ -19,7 +19,7 @@ from newscms.cli._common import CliContext, pass_context
 from newscms.cli.articles import article_table
 from newscms.cli.importing import summary_table
 from newscms.domain import TagKind
-from newscms.services.demo import SAMPLE_PAGE, run_demo
+from newscms.services.demo import MEDIA_DIRECTORY, SAMPLE_PAGE, run_demo
 from newscms.utils.dates import DEFAULT_ZONE, format_date
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def demo(ctx: CliContext, *, output: Path, examples: Path) -> None:
     for path in report.outputs:
         console.print(f"  {path}", soft_wrap=True, highlight=False)
     console.print(f"Explore it: newscms --db {report.database_url} article list", soft_wrap=True)
-    browse = f"{_program()} serve --db {report.database_url}"
+    media = report.output_dir / MEDIA_DIRECTORY
+    browse = f"{_program()} serve --db {report.database_url} --media-dir {media}"
     console.print(f"Browse it at http://127.0.0.1:8000/ after running: {browse}", soft_wrap=True)
     if not report.imported.ok:
         raise SystemExit(1)

@@ -50,6 +50,12 @@ __all__ = ["serve"]
     default=None,
     help="Directory of templates replacing the packaged ones of the same name.",
 )
+@click.option(
+    "--media-dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Directory of pictures served at /media (a local media storage, e.g. the demo's).",
+)
 @pass_context
 def serve(
     ctx: CliContext,
@@ -61,6 +67,7 @@ def serve(
     base_url: str | None,
     page_size: int,
     templates: str | None,
+    media_dir: str | None,
 ) -> None:
     """Serve the reference news site (HTML pages, and the JSON API under /api)."""
     from newscms.integrations.site import create_app, reference_site
@@ -77,7 +84,9 @@ def serve(
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     site = reference_site(base_url or f"http://{shown}:{bound}/", name=site_name)
-    app = create_app(store, site=site, templates=templates, page_size=page_size)
+    app = create_app(
+        store, site=site, templates=templates, page_size=page_size, media_dir=media_dir
+    )
     click.echo(f"newscms serving {ctx.database_url} at {site.base_url} (Ctrl+C to stop)")
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     try:

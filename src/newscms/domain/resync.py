@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from newscms.domain.article import CONTENT_FIELDS as ARTICLE_CONTENT
 from newscms.domain.matching import PendingKeys, names_article
 from newscms.domain.relation import RelationKind
-from newscms.utils.keys import tag_locale, title_key, url_key
+from newscms.utils.keys import media_key, tag_locale, title_key, url_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -147,7 +147,7 @@ def _same_media(wanted: Sequence[MediaAttachment], stored: Sequence[ArticleMedia
         and (
             item.id == shown.id
             if item.media is None
-            else url_key(item.media.url) == url_key(shown.url)
+            else media_key(item.media.url) == media_key(shown.url)
         )
         for item, shown in zip(wanted, stored, strict=True)
     )

@@ -2,9 +2,11 @@
 
 ``run_demo(output)`` removes the demo database an earlier run left in ``output``,
 creates and migrates a new one, imports the example documents (``examples/``: the
-legacy pages, the sample page among them, HTML pages and a WordPress export) and
-writes the delivery outputs (RSS and Atom feeds, a sitemap and a Google News sitemap,
-and the sample article as JSON, ninjs, JSON-LD and print versions) next to it, and
+legacy pages, the sample page among them, HTML pages and a WordPress export), gives
+three legacy pages a lead image (``examples/media``: drawn illustrations, stored with
+their renditions in ``<output>/media``) and writes the delivery outputs (RSS and
+Atom feeds, a sitemap and a Google News sitemap, and the sample article as JSON,
+ninjs, JSON-LD and print versions) next to it, and
 returns a ``DemoReport``: the import report, the stored articles, the sample page's
 article with the relations that resolved to it, and every file written. ``newscms demo``
 (and ``make demo``) prints it.
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newscms.domain import SourceRef
+from newscms.domain import ArticlePatch, SourceRef
 from newscms.errors import NotFoundError, ValidationError
 from newscms.services.exporting import write_demo_outputs
 from newscms.services.importing import import_paths
+from newscms.services.media import LocalDirectoryStorage, store_image
 from newscms.store import Store, utc_now
 
 if TYPE_CHECKING:
@@ -28,7 +31,16 @@ if TYPE_CHECKING:
     from newscms.store import UnitOfWork
     from newscms.store.store import Clock
 
-__all__ = ["DEMO_DATABASE", "SAMPLE_PAGE", "DemoReport", "run_demo"]
+__all__ = [
+    "DEMO_DATABASE",
+    "DEMO_PICTURES",
+    "MEDIA_DIRECTORY",
+    "MEDIA_URL",
+    "SAMPLE_PAGE",
+    "DemoPicture",
+    "DemoReport",
+    "run_demo",
+]
 
 DEMO_DATABASE = "newscms-demo.db"
 """The demo database's file name in the output directory."""
@@ -37,6 +49,47 @@ SAMPLE_PAGE = SourceRef(
     format="legacy", locator="legacy/asianews-en-2012-06-14-beijing-pyongyang.txt"
 )
 """The source identity of the page newscms was made for, relative to the examples."""
+
+MEDIA_DIRECTORY = "media"
+"""The examples' directory of pictures (not documents: the import leaves it out), and the
+output directory the demo stores them in."""
+
+MEDIA_URL = "http://127.0.0.1:8000/media/"
+"""Where ``newscms serve --media-dir <output>/media`` serves the demo's pictures."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPicture:
+    """A picture of ``examples/media`` and the legacy page whose lead image it becomes."""
+
+    file: str
+    page: str
+    alt: str
+    caption: str
+
+
+_CREDIT = "Illustration: newscms demo"
+DEMO_PICTURES = (
+    DemoPicture(
+        "beijing-pyongyang.jpg",
+        SAMPLE_PAGE.locator,
+        "A drawn map of the Korean peninsula beside the Chinese coast, two capitals marked",
+        "Beijing and Pyongyang, marked on a drawn map (an illustration, not a photograph).",
+    ),
+    DemoPicture(
+        "tacloban-relief.jpg",
+        "legacy/asianews-en-2013-11-14-tacloban-relief.txt",
+        "Drawn relief tents on a shore at sunset",
+        "Relief tents on the shore (an illustration, not a photograph).",
+    ),
+    DemoPicture(
+        "myanmar-floods.jpg",
+        "legacy/asianews-en-2015-08-20-myanmar-floods-parishes.txt",
+        "Drawn houses standing in flood water",
+        "Houses in the flood water (an illustration, not a photograph).",
+    ),
+)
+"""The demo's lead images: drawn illustrations, credited and captioned as such."""
 
 # SQLite's write-ahead log and its index sit beside the database and belong to it.
 _DATABASE_FILES = ("", "-wal", "-shm", "-journal")
@@ -103,7 +156,9 @@ def run_demo(
     store = Store(url, clock=clock)
     try:
         store.migrate()
-        imported = import_paths(store, [examples], source_root=examples)
+        documents = sorted(p for p in examples.iterdir() if p.name != MEDIA_DIRECTORY)
+        imported = import_paths(store, documents, source_root=examples)
+        _attach_pictures(store, examples / MEDIA_DIRECTORY, output / MEDIA_DIRECTORY)
         with store.session(readonly=True) as uow:
             articles = _every_article(uow)
             sample = uow.articles.find_by_source(SAMPLE_PAGE)
@@ -127,6 +182,29 @@ def run_demo(
         linked_from=linked_from,
         outputs=(database, *written),
     )
+
+
+def _attach_pictures(store: Store, pictures: Path, media: Path) -> None:
+    """Store the demo's pictures (with renditions) and make each its page's lead image."""
+    storage = LocalDirectoryStorage(media, MEDIA_URL)
+    with store.session(actor="demo") as uow:
+        for picture in DEMO_PICTURES:
+            path = pictures / picture.file
+            article = uow.articles.find_by_source(SourceRef(format="legacy", locator=picture.page))
+            if article is None or not path.is_file():
+                continue  # examples without that page or picture: nothing to attach
+            item = store_image(
+                uow,
+                path.read_bytes(),
+                storage=storage,
+                alt={article.locale: picture.alt},
+                caption={article.locale: picture.caption},
+                credit=_CREDIT,
+                crops={"16x9": (16, 9), "1x1": (1, 1)},
+            )
+            if not any(shown.id == item.id for shown in article.media):
+                patch = ArticlePatch(expected_version=article.version, media=[item.id])
+                uow.articles.update(article.id, patch)
 
 
 def _fresh(output: Path, database: Path) -> None:

@@ -20,7 +20,7 @@ from newscms.domain.media import (
     MediaRole,
     Rendition,
 )
-from newscms.utils.keys import url_key
+from newscms.utils.keys import media_key
 
 if TYPE_CHECKING:
     import builtins
@@ -107,7 +107,7 @@ def new_row(draft: MediaDraft, now: datetime) -> dict[str, Any]:
     return {
         "id": draft.id or uuid4(),
         **stored_columns(draft),
-        "url_key": url_key(draft.url),
+        "url_key": media_key(draft.url),
         "created_at": now,
         "updated_at": now,
         "version": 1,

@@ -37,7 +37,7 @@ from newscms.store._media_rows import (
     stored_columns,
 )
 from newscms.store._work import Work
-from newscms.utils.keys import url_key
+from newscms.utils.keys import media_key
 
 if TYPE_CHECKING:
     import builtins
@@ -80,7 +80,7 @@ class MediaRepository(Repository[Work]):
         """The item stored for ``url`` (scheme, ``www.`` and a trailing slash aside), if any."""
         m = self.t.media
         row = self.conn.execute(
-            select(m).where(m.c.url_key == url_key(expect(url, str, "url")))
+            select(m).where(m.c.url_key == media_key(expect(url, str, "url")))
         ).first()
         return None if row is None else media_item(row._mapping)
 
@@ -139,7 +139,7 @@ class MediaRepository(Repository[Work]):
             m = self.t.media
             if draft.id is not None and self.conn.scalar(select(m.c.id).where(m.c.id == draft.id)):
                 raise DuplicateError(f"a media item with id {draft.id} already exists")
-            key = url_key(draft.url)
+            key = media_key(draft.url)
             held = self.conn.scalar(select(m.c.id).where(m.c.url_key == key))
             if held is not None:
                 raise DuplicateError(
@@ -148,6 +148,24 @@ class MediaRepository(Repository[Work]):
             row = new_row(draft, self.uow.now())
             self.conn.execute(insert(m), [row])
             return media_item(row)
+
+    @translated
+    def find_or_create(self, draft: MediaDraft) -> MediaItem:
+        """The item stored for ``draft``'s URL, else a new one: what an article attaching it gets.
+
+        A stored item gains the alt texts and captions ``draft`` has in locales it had
+        none in (the articles showing it hear of it); its other fields stay.
+        """
+        expect(draft, MediaDraft, "draft")
+        with self.uow.atomic():
+            found = self.find_by_url(draft.url)
+            if found is None:
+                return self.create(draft)
+            completed = _with_new_texts(found, draft, self.uow.now())
+            if completed is None:
+                return found
+            _save(self.uow, found, completed)
+            return completed
 
     @translated
     def update(self, media_id: UUID | str, patch: MediaPatch) -> MediaItem:
@@ -173,7 +191,7 @@ class MediaRepository(Repository[Work]):
                 )
             changes = patch.changes()
             if "url" in changes:
-                key = url_key(changes["url"])
+                key = media_key(changes["url"])
                 held = self.conn.scalar(
                     select(self.t.media.c.id).where(
                         self.t.media.c.url_key == key, self.t.media.c.id != media_id
@@ -245,7 +263,7 @@ def resolve_attachments(
     for items, _ in attachments:
         for attachment in items:
             if attachment.media is not None:
-                key = url_key(attachment.media.url)
+                key = media_key(attachment.media.url)
                 drafts[key] = (
                     _merged(drafts[key], attachment.media) if key in drafts else attachment.media
                 )
@@ -281,7 +299,7 @@ def _linked(attachment: MediaAttachment, ids: Mapping[str, UUID]) -> UUID:
     if attachment.id is not None:
         return attachment.id
     assert attachment.media is not None  # MediaAttachment holds one or the other
-    return ids[url_key(attachment.media.url)]
+    return ids[media_key(attachment.media.url)]
 
 
 def _items(conn: Connection, tables: Tables, ids: Sequence[UUID]) -> dict[UUID, MediaItem]:
@@ -311,7 +329,7 @@ def _with_new_texts(item: MediaItem, draft: MediaDraft, now: datetime) -> MediaI
 def _save(uow: Work, before: MediaItem, after: MediaItem) -> None:
     """Write ``after`` over ``before`` (guarded by version) and tell the articles showing it."""
     m = uow.settings.tables.media
-    values = {**stored_columns(after), "url_key": url_key(after.url), "version": after.version}
+    values = {**stored_columns(after), "url_key": media_key(after.url), "version": after.version}
     result = uow.connection.execute(
         update(m)
         .where(m.c.id == before.id, m.c.version == before.version)

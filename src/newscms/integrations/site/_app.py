@@ -84,6 +84,7 @@ def create_app(
     site: Site | None = None,
     templates: str | Path | None = None,
     page_size: int = 20,
+    media_dir: str | Path | None = None,
 ) -> FastAPI:
     """The reference public news site over ``store``, as a FastAPI application.
 
@@ -96,6 +97,9 @@ def create_app(
         templates: A directory whose templates replace the packaged ones of the same
             name (``base.html``, ``article.html``, ...); the others stay as packaged.
         page_size: Stories per listing page (home, tag, region and search pages).
+        media_dir: A directory served at ``/media`` (a ``LocalDirectoryStorage`` whose
+            base URL is this app's ``/media/``); in production a web server or CDN
+            serves pictures instead.
 
     Returns:
         The app: pages at ``/{locale}/...``, the JSON read API at ``/api``.
@@ -129,6 +133,8 @@ def create_app(
         raise HTTPException(404)
 
     app.mount("/static", StaticFiles(packages=[(_PACKAGE, "static")]), name="static")
+    if media_dir is not None:
+        app.mount("/media", StaticFiles(directory=media_dir, check_dir=True), name="media")
     pages.register(app)
     return app
 

@@ -93,6 +93,43 @@ class TagLink:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """An article's lead image as a page shows it: the image, its alt text, caption and credit."""
+
+    url: str
+    alt: str
+    width: int | None
+    height: int | None
+    caption: str | None
+    credit: str | None
+    srcset: str | None
+
+    @classmethod
+    def of(cls, article: Article | ArticleTeaser) -> Picture | None:
+        """The lead image of ``article``, or None when it has none."""
+        lead = article.lead_image
+        if lead is None:
+            return None
+        srcset = None
+        if lead.width and lead.height:
+            # Only sizes of the same picture: a crop to another aspect ratio is not one.
+            ratio = lead.width / lead.height
+            same = [r for r in lead.renditions if abs(r.width / r.height - ratio) <= ratio / 100]
+            sizes = sorted({(r.width, r.url) for r in same} | {(lead.width, lead.url)})
+            if len(sizes) > 1:
+                srcset = ", ".join(f"{url} {width}w" for width, url in sizes)
+        return cls(
+            url=lead.url,
+            alt=lead.alt or "",
+            width=lead.width,
+            height=lead.height,
+            caption=lead.caption,
+            credit=lead.credit,
+            srcset=srcset,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Teaser:
     """One story in a listing: headline, date, region line and summary, linked."""
 
@@ -102,6 +139,7 @@ class Teaser:
     stamp: str | None
     regions: tuple[TagLink, ...] = ()
     summary: str | Markup | None = None
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +187,7 @@ class ArticleView:
     print_url: str
     jsonld: Markup
     languages: tuple[Language, ...] = field(default=())
+    picture: Picture | None = None
 
 
 def chrome(locale: str, site: Site, links: Links) -> Chrome:
@@ -186,6 +225,7 @@ def teasers(
             stamp=_stamp(article, site),
             regions=_regions(article, links, default_locale),
             summary=article.summary,
+            picture=Picture.of(article),
         )
         for article in articles
     )
@@ -256,6 +296,7 @@ def article_view(
         print_url=links.printable(article),
         jsonld=Markup(jsonld_script(to_jsonld(article, site=site))),
         languages=_languages(article, incoming, site),
+        picture=Picture.of(article),
     )
 
 

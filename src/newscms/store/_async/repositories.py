@@ -206,5 +206,6 @@ class AsyncMediaRepository(AsyncRepository[MediaRepository]):
     list = _Bridged(MediaRepository.list)
     articles = _Bridged(MediaRepository.articles)
     create = _Bridged(MediaRepository.create)
+    find_or_create = _Bridged(MediaRepository.find_or_create)
     update = _Bridged(MediaRepository.update)
     delete = _Bridged(MediaRepository.delete)
