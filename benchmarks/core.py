@@ -505,6 +505,114 @@ def write_search_index(conn: Connection, t: Tables, documents: Sequence[Prepared
     )
 
 
+class CorePeople:
+    """The people bylines credit, by hand: one profile per name key, a slug per locale.
+
+    What newscms writes for a byline (``people``, ``person_names``, ``person_slugs``
+    and each entry's profile id and slug), kept in memory for the names seen, and read
+    from the database in one statement per batch for the others.
+    """
+
+    def __init__(self, tables: Tables, now: datetime) -> None:
+        self.t = tables
+        self.now = now
+        self.ids: dict[str, UUID] = {}
+        self.slugs: dict[tuple[UUID, str], str] = {}
+
+    def credit(
+        self, conn: Connection, bylines: Sequence[tuple[Sequence[str], str]]
+    ) -> list[list[tuple[str, UUID, str]]]:
+        """Each byline's (name, person id, slug in the locale), creating what is missing."""
+        t, now = self.t, self.now
+        wanted = {slugify(name, max_length=200): name for names, _ in bylines for name in names}
+        unknown = [key for key in wanted if key not in self.ids]
+        if unknown:
+            pn = t.person_names
+            for key, owner in conn.execute(
+                select(pn.c.name_key, pn.c.person_id).where(pn.c.name_key.in_(unknown))
+            ):
+                self.ids[key] = owner
+            new = [key for key in unknown if key not in self.ids]
+            for key in new:
+                self.ids[key] = uuid4()
+            if new:
+                conn.execute(
+                    insert(t.people),
+                    [
+                        {"id": self.ids[k], "name": wanted[k], "bio": {}, "created_at": now,
+                         "updated_at": now, "version": 1}
+                        for k in new
+                    ],
+                )  # fmt: skip
+                conn.execute(
+                    insert(pn),
+                    [{"name_key": k, "name": wanted[k], "person_id": self.ids[k]} for k in new],
+                )
+        slugs = []
+        unseen = {
+            self.ids[slugify(name, max_length=200)]
+            for names, locale in bylines
+            for name in names
+            if (self.ids[slugify(name, max_length=200)], locale) not in self.slugs
+        }
+        if unseen:  # stored by an earlier run (or pass) over the same database
+            ps = t.person_slugs
+            for person, locale, slug in conn.execute(
+                select(ps.c.person_id, ps.c.locale, ps.c.slug).where(
+                    ps.c.person_id.in_(list(unseen)), ps.c.current.is_(True)
+                )
+            ):
+                self.slugs[person, locale] = slug
+        for names, locale in bylines:
+            for name in names:
+                person = self.ids[slugify(name, max_length=200)]
+                if (person, locale) not in self.slugs:
+                    self.slugs[person, locale] = slugify(name, locale=locale)
+                    slugs.append(
+                        {"locale": locale, "slug": self.slugs[person, locale],
+                         "person_id": person, "current": True, "created_at": now}
+                    )  # fmt: skip
+        if slugs:
+            conn.execute(insert(t.person_slugs), slugs)
+        return [
+            [
+                (name, self.ids[key], self.slugs[self.ids[key], locale])
+                for name in names
+                for key in [slugify(name, max_length=200)]
+            ]
+            for names, locale in bylines
+        ]
+
+
+def byline_rows(
+    article_id: UUID, credited: Sequence[tuple[str, UUID, str]]
+) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """An article's byline JSON and ``article_people`` rows, as newscms stores them."""
+    byline = [{"name": n, "id": str(person), "slug": slug} for n, person, slug in credited]
+    rows = [
+        {
+            "article_id": article_id,
+            "position": position,
+            "person_key": slugify(name, max_length=200),
+            "name": name,
+            "person_id": person,
+        }
+        for position, (name, person, _) in enumerate(credited)
+    ]
+    return byline, rows
+
+
+def comparable_row(row: Row[Any]) -> tuple[Any, ...]:
+    """An article row as both paths must store it: people's ids aside (each path makes
+    its own profiles), their names and slugs kept."""
+    return tuple(
+        [{k: v for k, v in entry.items() if k != "id"} for entry in value]
+        if name == "byline"
+        else value
+        for name, value in row._mapping.items()
+    )
+
+
 class CoreLoader:
     """A hand-written bulk loader: the rows newscms would write, with executemany per table.
 
@@ -519,7 +627,7 @@ class CoreLoader:
         self.t = tables
         self.now = now
         self.tag_ids: dict[tuple[str, str], UUID] = {}
-        self.person_keys: dict[str, str] = {}
+        self.people = CorePeople(tables, now)
 
     def load(self, conn: Connection, batch: Sequence[GeneratedArticle]) -> None:
         """Insert one batch of articles with everything they carry."""
@@ -528,7 +636,9 @@ class CoreLoader:
         self._tags(conn, batch)
         articles, people, tags, relations = [], [], [], []
         documents = []
-        for item, slug in zip(batch, slugs, strict=True):
+        credits = self.people.credit(conn, [(item.byline, item.locale) for item in batch])
+        for item, slug, credited in zip(batch, slugs, credits, strict=True):
+            byline, byline_people = byline_rows(item.id, credited)
             listed = item.published_at if item.published else item.created_at
             assert listed is not None
             body = sanitize_html(item.body)
@@ -550,7 +660,7 @@ class CoreLoader:
                     "headline": item.headline,
                     "summary": item.summary,
                     "body": body,
-                    "byline": [{"name": name} for name in item.byline],
+                    "byline": byline,
                     "dateline_place": item.dateline_place,
                     "dateline_source": item.dateline_source,
                     "status": "published" if item.published else "draft",
@@ -565,15 +675,7 @@ class CoreLoader:
                     "corrections": [],  # newscms starts every article's correction log empty
                 }
             )
-            people += [
-                {
-                    "article_id": item.id,
-                    "position": position,
-                    "person_key": self._person_key(name),
-                    "name": name,
-                }
-                for position, name in enumerate(item.byline)
-            ]
+            people += byline_people
             tags += [
                 {
                     "article_id": item.id,
@@ -617,12 +719,6 @@ class CoreLoader:
             if rows:
                 conn.execute(insert(target), rows)
         write_search_index(conn, t, documents)
-
-    def _person_key(self, name: str) -> str:
-        key = self.person_keys.get(name)
-        if key is None:
-            key = self.person_keys[name] = slugify(name, max_length=200)
-        return key
 
     def _slugs(self, conn: Connection, batch: Sequence[GeneratedArticle]) -> list[str]:
         """A free slug per article: bases already stored are read in one query per locale."""
@@ -727,6 +823,7 @@ class CoreImporter:
         self.engine = engine
         self.t = tables
         self.now = now
+        self.people = CorePeople(tables, now)
 
     def run(self, files: Sequence[SourceFile]) -> int:
         """Import ``files``; returns how many articles were created.
@@ -755,6 +852,8 @@ class CoreImporter:
         base = slugify(draft.headline, locale=draft.locale)
         slug = _free_slug(conn, t, draft.locale, base, article_id)
         title = title_key(draft.headline)
+        (credited,) = self.people.credit(conn, [([p.name for p in draft.byline], draft.locale)])
+        byline, byline_people = byline_rows(article_id, credited)
         conn.execute(
             insert(a).values(
                 id=article_id,
@@ -763,7 +862,7 @@ class CoreImporter:
                 headline=draft.headline,
                 summary=draft.summary,
                 body=draft.body,
-                byline=[{"name": person.name} for person in draft.byline],
+                byline=byline,
                 dateline_place=draft.dateline.place if draft.dateline else None,
                 dateline_source=draft.dateline.source if draft.dateline else None,
                 status="published",
@@ -790,19 +889,8 @@ class CoreImporter:
                 locale=draft.locale, slug=slug, article_id=article_id, created_at=now
             )
         )
-        if draft.byline:
-            conn.execute(
-                insert(t.article_people),
-                [
-                    {
-                        "article_id": article_id,
-                        "position": position,
-                        "person_key": slugify(person.name, max_length=200),
-                        "name": person.name,
-                    }
-                    for position, person in enumerate(draft.byline)
-                ],
-            )
+        if byline_people:
+            conn.execute(insert(t.article_people), byline_people)
         names = self._tags(conn, article_id, draft)
         self._relations(conn, article_id, draft)
         self._resolve(conn, article_id, draft, title)

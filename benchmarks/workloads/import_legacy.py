@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, select
 
-from benchmarks.core import IMPORT_OPTIONS, CoreImporter
+from benchmarks.core import IMPORT_OPTIONS, CoreImporter, comparable_row
 from benchmarks.generator import batched, legacy_pages
 from benchmarks.harness import BenchmarkError, Figure, WorkloadFamily, expect_equal
 from benchmarks.workloads.ingest import table_counts
@@ -93,7 +93,7 @@ def _fingerprints(conn: Connection, t: Tables, locators: list[str]) -> dict[str,
     ids: dict[UUID, str] = {}
     for row in conn.execute(select(a.c.id, *columns).where(a.c.source_locator.in_(locators))):
         ids[row.id] = row.source_locator
-        found[row.source_locator] = [tuple(row)[1:]]
+        found[row.source_locator] = [comparable_row(row)[1:]]
     queries = (
         select(at.c.article_id, tn.c.slug, at.c.position, at.c.listed_at)
         .join(tn, tn.c.tag_id == at.c.tag_id)

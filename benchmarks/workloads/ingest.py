@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import String, cast, column, func, select, table
 
-from benchmarks.core import CoreLoader
+from benchmarks.core import CoreLoader, comparable_row
 from benchmarks.generator import (
     NOW,
     TAG_LOCALE,
@@ -241,7 +241,7 @@ def _fingerprints(conn: Connection, t: Tables, ids: list[UUID]) -> dict[UUID, li
     )
     columns = [c for c in a.c if c.name not in ("id",)]
     found: dict[UUID, list[Any]] = {
-        row.id: [tuple(row)[1:]]
+        row.id: [comparable_row(row)[1:]]
         for row in conn.execute(select(a.c.id, *columns).where(a.c.id.in_(ids)))
     }
     queries = (

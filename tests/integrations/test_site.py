@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from newscms import ArticleDraft, ArticlePatch, Store
+from newscms import ArticleDraft, ArticlePatch, PersonPatch, Store
 from newscms.integrations.site import create_app, reference_site
 
 SQLITE = pytest.mark.parametrize("migrated_engine", ["sqlite"], indirect=True)
@@ -336,6 +336,37 @@ def test_hostile_headlines_and_tags_are_shown_as_text(site_client, news) -> None
     assert script is not None
     assert json.loads(script.group(1))["headline"] == hostile.headline
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[3]  # the query, echoed as text
+
+
+@SQLITE
+def test_a_person_has_a_page_of_their_stories_and_their_old_slugs_move_there(
+    site_client, news
+) -> None:  # type: ignore[no-untyped-def]
+    with news.store.session() as uow:
+        story = uow.articles.create(
+            ArticleDraft(
+                locale="en", headline="Rescue boats", status="published", byline=["Ann Lee"]
+            )
+        )
+        person = uow.people.get(story.byline[0].id)
+        uow.people.update(
+            person.id, PersonPatch(expected_version=1, bio={"en": "<b>Reporter</b>."})
+        )
+    page = _page(site_client, "/en/people/ann-lee")
+    assert "<h1>Ann Lee</h1>" in page
+    assert '<p class="bio">&lt;b&gt;Reporter&lt;/b&gt;.</p>' in page
+    assert _headlines(page) == ["Rescue boats"]
+    article = _page(site_client, f"/en/{story.slug}")
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', article, re.S)
+    assert script is not None
+    assert json.loads(script.group(1))["author"] == [
+        {"@type": "Person", "name": "Ann Lee", "url": f"{ROOT}en/people/ann-lee"}
+    ]
+    with news.store.session() as uow:
+        uow.people.update(person.id, PersonPatch(expected_version=2, name="Ann Lee-Park"))
+    moved = site_client.get("/en/people/ann-lee", follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (301, f"{ROOT}en/people/ann-lee-park")
+    _page(site_client, "/en/people/nobody", status=404)
 
 
 @SQLITE

@@ -67,8 +67,9 @@ def test_diff_is_field_by_field_with_a_readable_body_diff(store):
         diff = uow.revisions.diff(article.id, 1, 2)
     fields = {change.field: change for change in diff.changes}
     assert set(fields) == {"body", "byline"}
+    maria = fields["byline"].after[0]
     assert fields["byline"].before == [] and fields["byline"].after == [
-        {"name": "Maria Rossi", "role": None}
+        {"name": "Maria Rossi", "role": None, "id": maria["id"], "slug": "maria-rossi"}
     ]
     body = fields["body"].text_diff
     assert body is not None

@@ -80,7 +80,9 @@ def test_json_form_of_the_sample(asianews: Article) -> None:
     assert document["status"] == "published"
     assert document["published_at"] == "2012-06-13T22:00:00+00:00"
     assert document["subheadline"] is None
-    assert document["byline"] == [{"name": "Joseph Yun Li-sun", "role": None}]
+    assert document["byline"] == [
+        {"name": "Joseph Yun Li-sun", "role": None, "id": None, "slug": None}
+    ]
     assert document["tags"][0] == {
         "id": str(asianews.tags[0].id),
         "kind": "region",

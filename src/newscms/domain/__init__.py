@@ -39,6 +39,9 @@ from newscms.domain.media import MediaPatch as MediaPatch
 from newscms.domain.media import MediaRole as MediaRole
 from newscms.domain.media import Rendition as Rendition
 from newscms.domain.page import Page as Page
+from newscms.domain.people import PersonDraft as PersonDraft
+from newscms.domain.people import PersonPatch as PersonPatch
+from newscms.domain.people import PersonProfile as PersonProfile
 from newscms.domain.relation import (
     PendingTarget as PendingTarget,
 )
@@ -78,6 +81,9 @@ __all__ = [
     "Page",
     "PendingTarget",
     "Person",
+    "PersonDraft",
+    "PersonPatch",
+    "PersonProfile",
     "Relation",
     "RelationDraft",
     "RelationKind",

@@ -111,10 +111,18 @@ Body = Annotated[str, BeforeValidator(_body)]
 
 
 class Person(DomainModel):
-    """Someone credited on an article; a bare string is read as the name."""
+    """Someone credited on an article, as the article prints them; a bare string is a name.
+
+    ``id`` is their profile (``uow.people``): give it to credit a known person, else the
+    store finds the profile known by ``name`` or creates one. Reads carry the ``id`` and
+    the profile's ``slug`` in the article's locale (their page); ``name`` stays the
+    credit line the article printed.
+    """
 
     name: ShortText
     role: ShortText | None = None
+    id: UUID | None = None
+    slug: str | None = None
 
     @model_validator(mode="before")
     @classmethod

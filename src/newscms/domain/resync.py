@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from newscms.domain.article import Article, ArticleDraft
+    from newscms.domain.article import Article, ArticleDraft, Person
     from newscms.domain.article_ref import ArticleRef
     from newscms.domain.media import ArticleMedia, MediaAttachment
     from newscms.domain.relation import Relation, RelationDraft
@@ -119,8 +119,10 @@ def _field_changes(
     changes = {
         name: getattr(draft, name)
         for name in CONTENT_FIELDS
-        if _plain(getattr(draft, name)) != _plain(getattr(stored, name))
+        if name != "byline" and _plain(getattr(draft, name)) != _plain(getattr(stored, name))
     }
+    if not _same_byline(draft.byline, stored.byline):
+        changes["byline"] = draft.byline
     # A source without a date or slug says nothing about them: the stored ones stay.
     if draft.published_at is not None and draft.published_at != stored.published_at:
         changes["published_at"] = draft.published_at
@@ -136,6 +138,18 @@ def _field_changes(
     if draft.media and not _same_media(draft.media, stored.media):
         changes["media"] = draft.media
     return changes
+
+
+def _same_byline(wanted: Sequence[Person], stored: Sequence[Person]) -> bool:
+    """Whether the draft credits the stored byline: the same names and roles, in order.
+
+    The stored entries carry the profiles the store found for the names; a draft that
+    names a profile (``id``) must name the same one.
+    """
+    return len(wanted) == len(stored) and all(
+        (item.name, item.role) == (shown.name, shown.role) and item.id in (None, shown.id)
+        for item, shown in zip(wanted, stored, strict=True)
+    )
 
 
 def _same_media(wanted: Sequence[MediaAttachment], stored: Sequence[ArticleMedia]) -> bool:

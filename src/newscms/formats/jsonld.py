@@ -105,7 +105,7 @@ def to_jsonld(
     doc["dateModified"] = site.timestamp(article.updated_at)
     if article.expires_at is not None:
         doc["expires"] = site.timestamp(article.expires_at)
-    doc |= _credits(article.byline)
+    doc |= _credits(article.byline, site, article.locale)
     if article.dateline is not None:
         doc["dateline"] = dateline_text(article.dateline)
     if sections := [tag.name for tag in article.tags_of_kind(TagKind.SECTION)]:
@@ -152,12 +152,16 @@ def _node(kind: str, name: str, identifier: str) -> dict[str, str]:
     return {"@type": kind, "@id": identifier, "name": name}
 
 
-def _credits(byline: Sequence[Person]) -> dict[str, list[dict[str, str]]]:
+def _credits(byline: Sequence[Person], site: Site, locale: str) -> dict[str, list[dict[str, str]]]:
+    """The byline as schema.org ``author``/``contributor``/... Persons, linked to their pages."""
     credits: dict[str, list[dict[str, str]]] = {}
     for person in byline:
         role = (person.role or "author").strip().lower()
         prop = CREDIT_PROPERTIES.get(role, "contributor")
-        credits.setdefault(prop, []).append({"@type": "Person", "name": person.name})
+        node = {"@type": "Person", "name": person.name}
+        if (page := site.person_page(person, locale)) is not None:
+            node["url"] = page
+        credits.setdefault(prop, []).append(node)
     return credits
 
 

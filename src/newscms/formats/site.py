@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from uuid import UUID
 
-    from newscms.domain import Status
+    from newscms.domain import Person, Status
 
 __all__ = ["TEMPLATE_FIELDS", "Linkable", "Site", "UrlBuilder", "http_uri", "to_uri"]
 
@@ -140,6 +140,10 @@ class Site:
         publisher: The organization that publishes, when it differs from ``name``.
         timezone: IANA zone of the newsroom: machine dates are written with its offset
             and human dates read in it.
+        person_url: A template of the page of a person credited on articles, with the
+            placeholders ``{locale}`` and ``{slug}`` (the person's slug in that locale,
+            percent-encoded): ``"https://www.asianews.it/{locale}/people/{slug}"``;
+            without it no format links to people.
     """
 
     name: str
@@ -148,6 +152,7 @@ class Site:
     logo_url: str | None = None
     publisher: str | None = None
     timezone: str = "UTC"
+    person_url: str | None = None
     # Worked out once from the template: its placeholders, and whether it is already a
     # plain-ASCII URI (then safe values need no second pass through ``to_uri``).
     _fields: frozenset[str] = field(init=False, repr=False, compare=False, default=frozenset())
@@ -179,6 +184,22 @@ class Site:
             raise ValidationError(
                 "article_url must be a template string or a callable", field="article_url"
             )
+
+    def person_page(self, person: Person, locale: str) -> str | None:
+        """The page of a byline's ``person`` in ``locale`` (None without a template or slug).
+
+        Raises:
+            ValidationError: The template makes no http(s) URL.
+        """
+        if self.person_url is None or person.slug is None:
+            return None
+        try:
+            url = self.person_url.format(locale=quote(locale), slug=quote(person.slug))
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError(
+                "person_url takes only the placeholders {locale} and {slug}", field="person_url"
+            ) from None
+        return to_uri(url, field="person_url")
 
     @property
     def publisher_name(self) -> str:

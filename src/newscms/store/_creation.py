@@ -22,9 +22,9 @@ from newscms.store import _slugs, _tag_resolution
 from newscms.store._listing import LISTING_COLUMNS
 from newscms.store._media_rows import link_rows
 from newscms.store.media import resolve_attachments
+from newscms.store.people import resolve_bylines
 from newscms.store.relations import MatchKeys
-from newscms.utils.keys import source_key, title_key, url_key
-from newscms.utils.slugs import slugify
+from newscms.utils.keys import person_key, source_key, title_key, url_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from newscms.store._work import Work
 
 __all__ = [
-    "PERSON_KEY_MAX",
     "article_values",
     "byline_json",
     "insert_articles",
@@ -42,9 +41,6 @@ __all__ = [
     "people_rows",
     "tag_rows",
 ]
-
-PERSON_KEY_MAX = 200
-"""Length of the key a byline name is found by (``article_people.person_key``)."""
 
 
 def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict[str, Any]:
@@ -96,8 +92,18 @@ def article_values(draft: ArticleDraft, article_id: UUID, now: datetime) -> dict
 
 
 def byline_json(byline: Sequence[Person]) -> list[dict[str, str]]:
-    """The byline as stored in the article row."""
-    return [{"name": p.name, "role": p.role} if p.role else {"name": p.name} for p in byline]
+    """The byline as stored in the article row: each name, role, profile id and slug."""
+    stored = []
+    for person in byline:
+        entry = {"name": person.name}
+        if person.role:
+            entry["role"] = person.role
+        if person.id is not None:
+            entry["id"] = str(person.id)
+        if person.slug is not None:
+            entry["slug"] = person.slug
+        stored.append(entry)
+    return stored
 
 
 def match_keys(row: Mapping[Any, Any]) -> MatchKeys:
@@ -113,13 +119,14 @@ def match_keys(row: Mapping[Any, Any]) -> MatchKeys:
 
 
 def people_rows(article_id: UUID, byline: Sequence[Person]) -> list[dict[str, Any]]:
-    """The ``article_people`` rows of a byline, in order."""
+    """The ``article_people`` rows of a resolved byline (each entry has its profile id)."""
     return [
         {
             "article_id": article_id,
             "position": position,
-            "person_key": slugify(person.name, max_length=PERSON_KEY_MAX),
+            "person_key": person_key(person.name),
             "name": person.name,
+            "person_id": person.id,
         }
         for position, person in enumerate(byline)
     ]
@@ -172,11 +179,11 @@ def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
             f"an article imported from {values['source_locator']} already exists; "
             "update it instead of creating it again"
         )
+    (byline,) = resolve_bylines(uow, [(draft.byline, draft.locale)])
+    values["byline"] = byline_json(byline)
     _slugs.insert_with_slug(uow, values, draft.slug)
-    if draft.byline:
-        conn.execute(
-            insert(uow.settings.tables.article_people), people_rows(article_id, draft.byline)
-        )
+    if byline:
+        conn.execute(insert(uow.settings.tables.article_people), people_rows(article_id, byline))
     tag_ids = _tag_resolution.resolve(uow, draft.tags, locale=draft.locale)
     if tag_ids:
         conn.execute(
@@ -219,6 +226,9 @@ class _Batch:
         for row, slug in zip(self.rows, self._slugs(), strict=True):
             row["slug"] = slug
         ids = [row["id"] for row in self.rows]
+        bylines = resolve_bylines(self.uow, [(d.byline, d.locale) for d in self.drafts])
+        for row, byline in zip(self.rows, bylines, strict=True):
+            row["byline"] = byline_json(byline)
         conn.execute(insert(t.articles), self.rows)
         conn.execute(
             insert(t.article_slugs),
@@ -229,8 +239,8 @@ class _Batch:
         )
         people = [
             person
-            for draft, row in zip(self.drafts, self.rows, strict=True)
-            for person in people_rows(row["id"], draft.byline)
+            for byline, row in zip(bylines, self.rows, strict=True)
+            for person in people_rows(row["id"], byline)
         ]
         if people:
             conn.execute(insert(t.article_people), people)

@@ -16,12 +16,11 @@ from uuid import UUID
 
 from sqlalchemy import and_, false, or_
 
-from newscms.domain.article import SLUG_MAX
 from newscms.domain.status import Status
 from newscms.errors import InvalidCursorError, NaiveDatetimeError, ValidationError
 from newscms.store._base import as_flag, as_kind, as_locale, as_uuid, expect
 from newscms.utils.dates import to_utc
-from newscms.utils.slugs import slugify
+from newscms.utils.keys import person_key
 
 if TYPE_CHECKING:
     from sqlalchemy.sql import ColumnElement
@@ -79,6 +78,7 @@ class ArticleFilter:
     tag: UUID | None = None
     tag_kind: str | None = None
     person: str | None = None
+    person_id: UUID | None = None
     published_after: datetime | None = None
     published_before: datetime | None = None
 
@@ -95,6 +95,7 @@ def article_filter(
     tag: UUID | str | None = None,
     tag_kind: str | None = None,
     person: str | None = None,
+    person_id: UUID | str | None = None,
     published_after: datetime | None = None,
     published_before: datetime | None = None,
 ) -> ArticleFilter:
@@ -129,7 +130,8 @@ def article_filter(
         public=as_flag(public, "public"),
         tag=as_uuid(tag, "tag") if tag is not None else None,
         tag_kind=as_kind(tag_kind, "tag_kind") if tag_kind is not None else None,
-        person=slugify(expect(person, str, "person"), max_length=SLUG_MAX) if person else None,
+        person=person_key(expect(person, str, "person")) if person else None,
+        person_id=as_uuid(person_id, "person_id") if person_id is not None else None,
         published_after=published_after,
         published_before=published_before,
     )

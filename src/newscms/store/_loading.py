@@ -551,7 +551,17 @@ class ArticleLoader:
         provenance = None
         if m["date_provenance"]:
             provenance = DateProvenance.model_construct(**m["date_provenance"])
-        byline = tuple(_person({"name": p["name"], "role": p.get("role")}) for p in m["byline"])
+        byline = tuple(
+            _person(
+                {
+                    "name": p["name"],
+                    "role": p.get("role"),
+                    "id": UUID(p["id"]) if "id" in p else None,
+                    "slug": p.get("slug"),
+                }
+            )
+            for p in m["byline"]
+        )
         return _Shown(status, first_published_at, dateline, provenance, byline)
 
     @staticmethod

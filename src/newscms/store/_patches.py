@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from newscms.domain.article import Person
 from newscms.domain.media import MediaRole
 from newscms.domain.status import Status, check_expiry
 from newscms.domain.workflow import EventKind
@@ -20,6 +21,7 @@ from newscms.store._creation import byline_json
 from newscms.store._media_rows import MediaLinks, as_uuid_value
 from newscms.store._write_path import Change, new_correction
 from newscms.store.media import resolve_attachments
+from newscms.store.people import resolve_bylines
 from newscms.utils.keys import source_key, title_key, url_key
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def patch_change(
     With ``correction``, the change is also entered in the article's public correction
     log with that note, and announced as ``corrected`` instead of ``updated``.
     """
-    columns = _column_changes(row, patch)
+    columns = _column_changes(uow, row, patch)
     slug, slug_base = _slug_change(uow, row, patch)
     tag_ids = _tag_change(uow, row, patch)
     media = _media_change(uow, row, patch)
@@ -76,12 +78,17 @@ def patch_change(
         slug=slug,
         slug_base=slug_base,
         tag_ids=tag_ids,
-        byline=patch.byline if "byline" in columns else None,
+        byline=_stored_byline(columns["byline"]) if "byline" in columns else None,
         media=media,
     )
 
 
-def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
+def _stored_byline(stored: Sequence[dict[str, str]]) -> tuple[Person, ...]:
+    """A resolved byline back from its stored form (what the people rows are made of)."""
+    return tuple(Person.model_validate(entry) for entry in stored)
+
+
+def _column_changes(uow: Work, row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
     """The article columns ``patch`` changes, with their lookup keys kept consistent."""
     wanted: dict[str, Any] = {}
     given = patch.changes()
@@ -89,7 +96,8 @@ def _column_changes(row: Row[Any], patch: ArticlePatch) -> dict[str, Any]:
         if name in given:
             wanted[name] = given[name]
     if "byline" in given:
-        wanted["byline"] = byline_json(patch.byline or ())
+        (byline,) = resolve_bylines(uow, [(patch.byline or (), row.locale)])
+        wanted["byline"] = byline_json(byline)
     if "dateline" in given:
         wanted["dateline_place"] = patch.dateline.place if patch.dateline else None
         wanted["dateline_source"] = patch.dateline.source if patch.dateline else None

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection
     from uuid import UUID
 
+    from sqlalchemy import Table
+
     from newscms.store._context import UnitState
 
-__all__ = ["claim_slug", "derive_slug", "free_slug", "insert_with_slug", "reslug"]
+__all__ = ["claim_slug", "derive_slug", "free_in", "free_slug", "insert_with_slug", "reslug"]
 
 # Each lost attempt means another writer committed that slug, so this bounds the writers
 # one headline can race against at once, not the work done: attempts stop at the first win.
@@ -57,18 +59,40 @@ def free_slug(
     writer lost a race for (their winner may not have committed, or this transaction's
     snapshot may predate it, so a read would offer them again).
     """
-    s = uow.settings.tables.article_slugs
+    return free_in(
+        uow,
+        locale,
+        base,
+        article_id,
+        slugs=uow.settings.tables.article_slugs,
+        owner_column="article_id",
+        reserved=reserved,
+    )
+
+
+def free_in(
+    uow: UnitState,
+    locale: str,
+    base: str,
+    owner_id: UUID,
+    *,
+    slugs: Table,
+    owner_column: str,
+    reserved: Collection[str] = (),
+) -> str:
+    """``free_slug`` over any table of slugs per locale (``s``) owned by ``owner_column``."""
     # "base" and every "base-…" in one index range ("." follows "-"), not a LIKE scan.
-    query = select(s.c.slug, s.c.article_id).where(
+    s = slugs
+    query = select(s.c.slug, s.c[owner_column]).where(
         s.c.locale == locale, s.c.slug >= base, s.c.slug < f"{base}."
     )
     taken = {t for t in reserved if t == base or t.startswith(f"{base}-")}
     for slug, owner in uow.connection.execute(query):
         if slug != base and not slug.startswith(f"{base}-"):
             continue
-        if owner == article_id:
+        if owner == owner_id:
             if slug == base:
-                return base  # an old slug of this very article: take it back
+                return base  # an old slug of this very owner: take it back
             continue
         taken.add(slug)
     if base not in taken:

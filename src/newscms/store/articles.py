@@ -227,6 +227,7 @@ class ArticleRepository(Repository[Work]):
         tag: UUID | str | None = None,
         tag_kind: str | None = None,
         person: str | None = None,
+        person_id: UUID | str | None = None,
         published_after: datetime | None = None,
         published_before: datetime | None = None,
         limit: int = 20,
@@ -241,7 +242,9 @@ class ArticleRepository(Repository[Work]):
             public: only what the public may see now (published, or scheduled and due).
             tag: only articles carrying this tag id.
             tag_kind: only articles carrying a tag of this kind.
-            person: only articles whose byline credits this name.
+            person: only articles whose byline credits the person known by this name
+                (any spelling of theirs).
+            person_id: only articles whose byline credits this person (``uow.people``).
             published_after: only articles published at or after this moment.
             published_before: only articles published before this moment.
             limit: page size, 1 to 200.
@@ -258,6 +261,7 @@ class ArticleRepository(Repository[Work]):
             tag=tag,
             tag_kind=tag_kind,
             person=person,
+            person_id=person_id,
             published_after=published_after,
             published_before=published_before,
             limit=limit,
@@ -276,6 +280,7 @@ class ArticleRepository(Repository[Work]):
         tag: UUID | str | None = None,
         tag_kind: str | None = None,
         person: str | None = None,
+        person_id: UUID | str | None = None,
         published_after: datetime | None = None,
         published_before: datetime | None = None,
         limit: int = 20,
@@ -299,6 +304,7 @@ class ArticleRepository(Repository[Work]):
             tag=tag,
             tag_kind=tag_kind,
             person=person,
+            person_id=person_id,
             published_after=published_after,
             published_before=published_before,
             limit=limit,
@@ -317,6 +323,7 @@ class ArticleRepository(Repository[Work]):
         tag: UUID | str | None,
         tag_kind: str | None,
         person: str | None,
+        person_id: UUID | str | None,
         published_after: datetime | None,
         published_before: datetime | None,
         limit: int,
@@ -330,6 +337,7 @@ class ArticleRepository(Repository[Work]):
             tag=tag,
             tag_kind=tag_kind,
             person=person,
+            person_id=person_id,
             published_after=published_after,
             published_before=published_before,
         )
@@ -370,6 +378,7 @@ class ArticleRepository(Repository[Work]):
             f.public,
             f.tag_kind is not None,
             f.person is not None,
+            f.person_id is not None,
             f.published_after is not None,
             f.published_before is not None,
             after is not None,
@@ -388,6 +397,7 @@ class ArticleRepository(Repository[Work]):
             "locale": f.locale,
             "tag_kind": f.tag_kind,
             "person": f.person,
+            "person_id": f.person_id,
             "published_after": f.published_after,
             "published_before": f.published_before,
         }
@@ -453,11 +463,16 @@ class ArticleRepository(Repository[Work]):
                 .where(tg.c.id == at.c.tag_id, tg.c.kind == bindparam("tag_kind"))
                 .correlate(a)
             )
-        if f.person is not None:
-            ap = self.t.article_people
-            conditions.append(
-                exists().where(ap.c.article_id == a.c.id, ap.c.person_key == bindparam("person"))
+        if f.person is not None or f.person_id is not None:
+            ap, pn = self.t.article_people, self.t.person_names
+            credited = (
+                ap.c.person_id == bindparam("person_id")
+                if f.person_id is not None
+                else ap.c.person_id.in_(
+                    select(pn.c.person_id).where(pn.c.name_key == bindparam("person"))
+                )
             )
+            conditions.append(exists().where(ap.c.article_id == a.c.id, credited))
         return conditions
 
     def _load(

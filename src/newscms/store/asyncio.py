@@ -35,6 +35,7 @@ from newscms.store._async.repositories import (
     AsyncArticleRepository,
     AsyncLegacyUrlRepository,
     AsyncMediaRepository,
+    AsyncPeopleRepository,
     AsyncRelatedRepository,
     AsyncRelationRepository,
     AsyncRevisionRepository,
@@ -74,6 +75,7 @@ __all__ = [
     "AsyncEventHandler",
     "AsyncLegacyUrlRepository",
     "AsyncMediaRepository",
+    "AsyncPeopleRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRevisionRepository",
@@ -96,10 +98,10 @@ class AsyncUnitOfWork:
     """The repositories of one transaction, as coroutines.
 
     ``articles``, ``workflow``, ``revisions``, ``tags``, ``relations``, ``search``,
-    ``related``, ``legacy_urls`` and ``media`` have the methods of the sync repositories with the
-    same parameters and results, each to be awaited. Calls run one at a time on the
-    transaction's connection (``asyncio.gather`` over one unit of work queues them). A
-    unit of work fails whole exactly as the sync one does: see
+    ``related``, ``legacy_urls``, ``media`` and ``people`` have the methods of the sync
+    repositories with the same parameters and results, each to be awaited. Calls run
+    one at a time on the transaction's connection (``asyncio.gather`` over one unit of
+    work queues them). A unit of work fails whole exactly as the sync one does: see
     ``newscms.store.UnitOfWork``.
     """
 
@@ -115,6 +117,7 @@ class AsyncUnitOfWork:
         self.related = AsyncRelatedRepository(self, unit.related)
         self.legacy_urls = AsyncLegacyUrlRepository(self, unit.legacy_urls)
         self.media = AsyncMediaRepository(self, unit.media)
+        self.people = AsyncPeopleRepository(self, unit.people)
 
     @property
     def actor(self) -> str | None:

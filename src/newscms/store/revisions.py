@@ -133,8 +133,10 @@ class RevisionRepository(Repository[Work]):
             for t in snapshot["tags"]
         ]
         content = {name: snapshot.get(name) for name in _RESTORED}
-        if content["byline"] is None:
-            content["byline"] = []
+        # Names as printed, found again: the profile then credited may have been merged.
+        content["byline"] = [
+            {"name": entry["name"], "role": entry.get("role")} for entry in content["byline"] or ()
+        ]
         patch = ArticlePatch.model_validate(
             {"expected_version": expected_version, **content, "tags": tags}
         )

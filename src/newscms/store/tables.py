@@ -125,6 +125,9 @@ class Tables:
     articles: Table
     article_slugs: Table
     article_people: Table
+    people: Table
+    person_names: Table
+    person_slugs: Table
     tags: Table
     tag_names: Table
     tag_slugs: Table
@@ -238,8 +241,50 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         **mysql_options,
     )
 
+    # People credited on articles (store/people.py): one row per person; every spelling
+    # bylines credit them by (``name_key``: the name's slug), and their slug per locale,
+    # old ones included, each lead to the one profile.
+    people = Table(
+        f"{p}people",
+        metadata,
+        Column("id", Uuid(), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("bio", JSONData, nullable=False),
+        Column("tag_id", Uuid(), ForeignKey(ref("tags"), ondelete="SET NULL")),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("version", Integer(), nullable=False),
+        PrimaryKeyConstraint("id"),
+        **mysql_options,
+    )
+
+    person_names = Table(
+        f"{p}person_names",
+        metadata,
+        Column("name_key", Key(SLUG), nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("person_id", Uuid(), ForeignKey(ref("people"), ondelete="CASCADE"), nullable=False),
+        PrimaryKeyConstraint("name_key"),
+        Index(f"ix_{p}person_names_person", "person_id"),
+        **mysql_options,
+    )
+
+    person_slugs = Table(
+        f"{p}person_slugs",
+        metadata,
+        Column("locale", Key(LOCALE), nullable=False),
+        Column("slug", Key(SLUG), nullable=False),
+        Column("person_id", Uuid(), ForeignKey(ref("people"), ondelete="CASCADE"), nullable=False),
+        # The person's slug in the locale now; the others are former ones that resolve.
+        Column("current", Boolean(create_constraint=False), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        PrimaryKeyConstraint("locale", "slug"),
+        Index(f"ix_{p}person_slugs_person", "person_id"),
+        **mysql_options,
+    )
+
     # The byline as rows, so "articles by this person" is an indexed lookup; the byline
-    # itself is read from the article row's JSON.
+    # itself is read from the article row's JSON (which holds each person's id and slug).
     article_people = Table(
         f"{p}article_people",
         metadata,
@@ -249,8 +294,10 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("position", Integer(), nullable=False),
         Column("person_key", Key(SLUG), nullable=False),
         Column("name", String(200), nullable=False),
+        Column("person_id", Uuid(), ForeignKey(ref("people")), nullable=False),
         PrimaryKeyConstraint("article_id", "position"),
         Index(f"ix_{p}article_people_person", "person_key"),
+        Index(f"ix_{p}article_people_profile", "person_id"),
         **mysql_options,
     )
 
@@ -577,6 +624,9 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         articles=articles,
         article_slugs=article_slugs,
         article_people=article_people,
+        people=people,
+        person_names=person_names,
+        person_slugs=person_slugs,
         tags=tags,
         tag_names=tag_names,
         tag_slugs=tag_slugs,

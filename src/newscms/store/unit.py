@@ -11,6 +11,7 @@ from newscms.store._journal import Journal
 from newscms.store.articles import ArticleRepository
 from newscms.store.legacy_urls import LegacyUrlRepository
 from newscms.store.media import MediaRepository
+from newscms.store.people import PeopleRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -40,7 +41,7 @@ class UnitOfWork:
     previews), ``revisions`` (history, diff, restore), ``tags``, ``relations``,
     ``search`` (full-text search), ``related`` (related-article suggestions),
     ``legacy_urls`` (the addresses articles had on the site they were migrated from)
-    and ``media`` (images and other media items).
+    ``media`` (images and other media items) and ``people`` (who bylines credit).
     Each write method runs in a savepoint of its own, so a refused write leaves the
     transaction exactly as it was, even inside a host application's transaction.
     A deadlock or serialization failure is different: the database has ended the
@@ -116,6 +117,11 @@ class UnitOfWork:
     def media(self) -> MediaRepository:
         """Media items: images with their texts, credit and renditions."""
         return MediaRepository(self)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        """People credited on articles: profiles, their slugs, merges."""
+        return PeopleRepository(self)
 
     @cached_property
     def journal(self) -> Journal:

@@ -11,7 +11,20 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
-__all__ = ["media_key", "source_key", "tag_locale", "title_key", "url_key"]
+from newscms.utils.slugs import slugify
+
+__all__ = [
+    "PERSON_KEY_MAX",
+    "media_key",
+    "person_key",
+    "source_key",
+    "tag_locale",
+    "title_key",
+    "url_key",
+]
+
+PERSON_KEY_MAX = 200
+"""Length of the key a spelling of a person's name is found by."""
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -47,6 +60,11 @@ def media_key(url: str) -> str:
     read back, it is still the same picture.
     """
     return url_key(unquote(url))
+
+
+def person_key(name: str) -> str:
+    """The key a spelling of a person's name is found by: its slug (case and accents aside)."""
+    return slugify(name, max_length=PERSON_KEY_MAX) or name.strip().casefold()[:PERSON_KEY_MAX]
 
 
 def source_key(format: str, locator: str) -> str:

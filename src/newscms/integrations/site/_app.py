@@ -67,7 +67,9 @@ _API = "/api"
 
 
 def reference_site(base_url: str, *, name: str = "newscms", timezone: str = "UTC") -> Site:
-    """The ``Site`` of the reference site served at ``base_url``: articles at ``{locale}/{slug}``.
+    """The ``Site`` of the reference site at ``base_url``: articles at ``{locale}/{slug}``.
+
+    People credited on them have their pages at ``{locale}/people/{slug}``.
 
     Feeds, sitemaps, JSON-LD and share links then point at the site's own article pages.
 
@@ -75,7 +77,13 @@ def reference_site(base_url: str, *, name: str = "newscms", timezone: str = "UTC
         ValidationError: ``base_url`` is not an absolute http(s) URL, or ``name`` is empty.
     """
     root = base_url if base_url.endswith("/") else base_url + "/"
-    return Site(name=name, base_url=root, article_url=root + "{locale}/{slug}", timezone=timezone)
+    return Site(
+        name=name,
+        base_url=root,
+        article_url=root + "{locale}/{slug}",
+        timezone=timezone,
+        person_url=root + "{locale}/people/{slug}",
+    )
 
 
 def create_app(
@@ -203,6 +211,10 @@ class _Pages:
         def region(request: Request, locale: str, slug: str, uow: reader) -> Response:
             return self.tag(request, uow, locale, slug, region=True)
 
+        @app.api_route("/{locale}/people/{slug}", methods=get, include_in_schema=False)
+        def person(request: Request, locale: str, slug: str, uow: reader) -> Response:
+            return self.person(request, uow, locale, slug)
+
         @app.api_route("/{locale}/{slug}/print", methods=get, include_in_schema=False)
         def printable(request: Request, locale: str, slug: str, uow: reader) -> Response:
             return self.article(request, uow, locale, slug, printable=True)
@@ -258,6 +270,32 @@ class _Pages:
         items, following = page
         return self._render(
             "tag.html", request, wanted, tag=link,
+            teasers=teasers(items, self.site, links, self.default_locale), next_url=following,
+        )  # fmt: skip
+
+    def person(self, request: Request, uow: UnitOfWork, locale: str, slug: str) -> Response:
+        """A person's page: their name, bio and public stories in one edition."""
+        links = self._links(request)
+        try:
+            found = uow.people.get_by_slug(locale, slug)
+        except (ValidationError, NotFoundError) as error:
+            return self._error(request, error, in_path=True)
+        wanted = normalize_locale(locale)  # valid: the lookup checked it
+        current = found.slugs.get(wanted, slug)
+        page_url = links.person(wanted, current)
+        if (wanted, current) != (locale, slug):  # a former slug, or a merged spelling's
+            return self._moved(page_url, request)
+        bio, _ = found.bio_in(uow.settings.locales.chain(wanted))
+        page = self._listing(
+            request, lambda cursor: uow.people.articles(
+                found.id, locale=wanted, public=True, limit=self.page_size, cursor=cursor
+            )
+        )  # fmt: skip
+        if isinstance(page, Response):
+            return page
+        items, following = page
+        return self._render(
+            "person.html", request, wanted, person=found.name, bio=bio, url=page_url,
             teasers=teasers(items, self.site, links, self.default_locale), next_url=following,
         )  # fmt: skip
 

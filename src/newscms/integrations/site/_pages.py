@@ -66,6 +66,10 @@ class Links:
         folder = "regions" if kind == TagKind.REGION else "tags"
         return f"{self.root}{_segment(locale)}/{folder}/{_segment(slug)}"
 
+    def person(self, locale: str, slug: str) -> str:
+        """The page of the person whose slug in ``locale`` is ``slug``."""
+        return f"{self.root}{_segment(locale)}/people/{_segment(slug)}"
+
     def search(self, locale: str) -> str:
         """The search page of one edition."""
         return f"{self.root}{_segment(locale)}/search"

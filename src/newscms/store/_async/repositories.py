@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol
 from newscms.store.articles import ArticleRepository
 from newscms.store.legacy_urls import LegacyUrlRepository
 from newscms.store.media import MediaRepository
+from newscms.store.people import PeopleRepository
 from newscms.store.related import RelatedRepository
 from newscms.store.relations import RelationRepository
 from newscms.store.revisions import RevisionRepository
@@ -33,6 +34,7 @@ __all__ = [
     "AsyncArticleRepository",
     "AsyncLegacyUrlRepository",
     "AsyncMediaRepository",
+    "AsyncPeopleRepository",
     "AsyncRelatedRepository",
     "AsyncRelationRepository",
     "AsyncRepository",
@@ -209,3 +211,16 @@ class AsyncMediaRepository(AsyncRepository[MediaRepository]):
     find_or_create = _Bridged(MediaRepository.find_or_create)
     update = _Bridged(MediaRepository.update)
     delete = _Bridged(MediaRepository.delete)
+
+
+class AsyncPeopleRepository(AsyncRepository[PeopleRepository]):
+    """``uow.people`` of an async unit of work: see ``PeopleRepository``."""
+
+    get = _Bridged(PeopleRepository.get)
+    get_by_slug = _Bridged(PeopleRepository.get_by_slug)
+    find = _Bridged(PeopleRepository.find)
+    list = _Bridged(PeopleRepository.list)
+    articles = _Bridged(PeopleRepository.articles)
+    create = _Bridged(PeopleRepository.create)
+    update = _Bridged(PeopleRepository.update)
+    merge = _Bridged(PeopleRepository.merge)
