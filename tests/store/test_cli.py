@@ -152,6 +152,27 @@ def test_expire_sets_and_removes_an_expiry_and_refuses_a_bad_one(url, story, liv
     assert json.loads(out)["expires_at"] is None
 
 
+def test_people_are_listed_renamed_and_merged(url, live_store):
+    with live_store.session() as uow:
+        one = uow.articles.create(ArticleDraft(locale="en", headline="One", byline=["Joe Yun"]))
+        two = uow.articles.create(ArticleDraft(locale="en", headline="Two", byline=["J. Yun"]))
+    code, out, err = run(url, "people", "merge", "j-yun", "joe-yun")
+    assert code == 0, err
+    assert "credited as: Joe Yun, J. Yun" in out
+    code, out, err = run(url, "people", "rename", "joe-yun", "Joseph Yun")
+    assert code == 0, err
+    assert "joseph-yun [en]" in out
+    code, out, _ = run(url, "people", "list", "--json")
+    (person,) = json.loads(out)
+    assert (person["name"], person["slugs"]) == ("Joseph Yun", {"en": "joseph-yun"})
+    assert person["id"] == str(one.byline[0].id)
+    with live_store.session(readonly=True) as uow:
+        assert uow.articles.get(two.id).byline[0].slug == "joseph-yun"
+    code, _, err = run(url, "people", "merge", "nobody", "joseph-yun")
+    assert code == 1
+    assert "no person at en/nobody" in err
+
+
 class _Hook(BaseHTTPRequestHandler):
     received: ClassVar[list[dict[str, object]]] = []
     fail_after = 10**6

@@ -18,6 +18,7 @@ from newscms.cli.export import export_command
 from newscms.cli.importing import import_command
 from newscms.cli.media import media
 from newscms.cli.newsletter import newsletter
+from newscms.cli.people import people
 from newscms.cli.schema import init, migrate, optimize
 from newscms.cli.search import reindex_command, related_command, search_command
 from newscms.cli.serve import serve
@@ -47,7 +48,7 @@ def cli(ctx: click.Context, database_url: str, prefix: str) -> None:
 
 for command in (init, migrate, article, tag, events, import_command, export_command, demo):
     cli.add_command(command)
-for command in (search_command, reindex_command, optimize, serve, newsletter, media):
+for command in (search_command, reindex_command, optimize, serve, newsletter, media, people):
     cli.add_command(command)
 for command in WORKFLOW_COMMANDS:
     article.add_command(command)
