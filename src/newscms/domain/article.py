@@ -285,6 +285,11 @@ class _Listed:
                 return item
         return None
 
+    @property
+    def section(self: _Listing) -> TagRef | None:
+        """The primary section: the first tag of kind ``section`` (the others are secondary)."""
+        return next((tag for tag in self.tags if tag.kind == "section"), None)
+
     def tags_of_kind(self: _Listing, kind: str) -> tuple[TagRef, ...]:
         """This article's tags of one kind (``"region"``, ``"topic"``, …), in order."""
         return tuple(tag for tag in self.tags if tag.kind == kind)

@@ -46,7 +46,8 @@ class Tag(DomainModel):
     """A stored tag: its kind, its names per locale and, in listings, how many articles use it.
 
     ``code`` identifies the tag's concept outside newscms (an ISO 3166 code for a
-    place), so imports in any language find the same tag.
+    place), so imports in any language find the same tag. Sections (kind
+    ``section``) form a tree: ``parent_id`` and ``position`` among their siblings.
     """
 
     id: UUID
@@ -54,6 +55,8 @@ class Tag(DomainModel):
     names: Mapping[LocaleTag, TagName]
     article_count: int | None = None
     code: str | None = None
+    parent_id: UUID | None = None
+    position: int = 0
 
     def name_in(self, locale: str, default: str = "en") -> TagName:
         """The name to show in ``locale``, following its fallback chain, else any name."""

@@ -309,8 +309,14 @@ def build_tables(prefix: str = DEFAULT_PREFIX, schema: str | None = None) -> Tab
         Column("created_at", UTCDateTime(), nullable=False),
         # An identifier the tag's concept has outside newscms: ISO 3166 for places.
         Column("code", Key(KIND)),
+        # Sections (kind "section") form a tree: a parent and an order among siblings. No
+        # foreign key: merges and deletes move subsections themselves (store/tags.py), and
+        # adding one to a table others refer to would make SQLite copy the table.
+        Column("parent_id", Uuid()),
+        Column("position", Integer(), nullable=False, server_default="0"),
         PrimaryKeyConstraint("id"),
         UniqueConstraint("kind", "code"),
+        Index(f"ix_{p}tags_parent", "parent_id", "position"),
         **mysql_options,
     )
 

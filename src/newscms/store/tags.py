@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
 from sqlalchemy import delete, exists, func, insert, select, update
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["TagRepository"]
 
 _CODED = "coded_tag_ids"
+_SECTION = "section"
+_MAX_DEPTH = 64  # deeper than any section tree; a cycle made behind newscms's back ends
 _CODE_LENGTH = 32
 
 
@@ -125,23 +127,28 @@ class TagRepository(Repository[Work]):
             return []
         tg, tn = self.t.tags, self.t.tag_names
         query = (
-            select(tg.c.id, tg.c.kind, tg.c.code, tn.c.locale, tn.c.name, tn.c.slug)
+            select(tg.c.id, tg.c.kind, tg.c.code, tg.c.parent_id, tg.c.position)
+            .add_columns(tn.c.locale, tn.c.name, tn.c.slug)
             .join(tn, tn.c.tag_id == tg.c.id)
             .where(tg.c.id.in_(list(ids)))
         )
         names: dict[UUID, dict[str, TagName]] = defaultdict(dict)
-        kinds: dict[UUID, str] = {}
-        codes: dict[UUID, str | None] = {}
+        rows: dict[UUID, Any] = {}
         for row in self.conn.execute(query):
-            kinds[row.id] = row.kind
-            codes[row.id] = row.code
+            rows[row.id] = row
             names[row.id][row.locale] = TagName.model_construct(name=row.name, slug=row.slug)
         return [
             Tag.model_construct(
-                id=i, kind=kinds[i], names=dict(names[i]), article_count=None, code=codes[i]
+                id=i,
+                kind=rows[i].kind,
+                names=dict(names[i]),
+                article_count=None,
+                code=rows[i].code,
+                parent_id=rows[i].parent_id,
+                position=rows[i].position,
             )
             for i in ids
-            if i in kinds
+            if i in rows
         ]
 
     # -- writes --------------------------------------------------------------------
@@ -275,10 +282,81 @@ class TagRepository(Repository[Work]):
                             tag_id=into.id, locale=locale, name=tag_name.name, slug=tag_name.slug
                         )
                     )
+            # A merged section's subsections go with it.
+            self.conn.execute(
+                update(tg).where(tg.c.parent_id == source.id).values(parent_id=into.id)
+            )
             self.conn.execute(delete(tg).where(tg.c.id == source.id))
             _write_path.touch(self.uow, changed)
         _tag_resolution.forget_cached(self.uow)
         return self.get(into.id)
+
+    # -- sections: a tree of section tags ------------------------------------------
+
+    @translated
+    def place(
+        self, tag_id: UUID | str, *, parent_id: UUID | str | None = None, position: int = 0
+    ) -> Tag:
+        """Put the section ``tag_id`` under ``parent_id`` (None: at the top), at ``position``.
+
+        Siblings are ordered by position, then by name; an article's first section tag
+        is its primary section, the others its secondary ones.
+
+        Raises:
+            NotFoundError: either tag does not exist.
+            ValidationError: a tag is not a section, or the move would make a cycle.
+        """
+        tag = self.get(tag_id)
+        if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < 2**31:
+            raise ValidationError("must be an integer from 0", field="position")
+        if tag.kind != _SECTION:
+            raise ValidationError(
+                f"only sections have parents; this tag is a {tag.kind}", field="tag_id"
+            )
+        parent = None
+        if parent_id is not None:
+            parent = self.get(parent_id)
+            if parent.kind != _SECTION:
+                raise ValidationError(
+                    f"a section's parent must be a section, not a {parent.kind}", field="parent_id"
+                )
+            if tag.id in {t.id for t in self.breadcrumbs(parent.id)}:
+                raise ValidationError(
+                    "a section cannot be put under itself or its subsections", field="parent_id"
+                )
+        with self.uow.atomic():
+            tg = self.t.tags
+            self.conn.execute(
+                update(tg)
+                .where(tg.c.id == tag.id)
+                .values(parent_id=parent.id if parent else None, position=position)
+            )
+        return self.get(tag.id)
+
+    @translated
+    def children(self, tag_id: UUID | str | None = None) -> tuple[Tag, ...]:
+        """The sections under ``tag_id`` (the top-level ones for None), in order."""
+        tg = self.t.tags
+        query = select(tg.c.id).where(tg.c.kind == _SECTION)
+        if tag_id is None:
+            query = query.where(tg.c.parent_id.is_(None))
+        else:
+            query = query.where(tg.c.parent_id == as_uuid(tag_id, "tag_id"))
+        ids = list(self.conn.scalars(query))
+        found = self._load(ids)
+        locale = self.uow.settings.default_locale  # siblings of a position sort by this name
+        return tuple(sorted(found, key=lambda t: (t.position, t.name_in(locale).name, str(t.id))))
+
+    @translated
+    def breadcrumbs(self, tag_id: UUID | str) -> tuple[Tag, ...]:
+        """The section's path from the top of the tree down to it (it included)."""
+        path: builtins.list[Tag] = []
+        current: UUID | None = as_uuid(tag_id, "tag_id")
+        while current is not None and len(path) < _MAX_DEPTH:
+            tag = self.get(current)
+            path.append(tag)
+            current = tag.parent_id
+        return tuple(reversed(path))
 
     @translated
     def get_by_code(self, code: str, *, kind: str = "region") -> Tag:
@@ -417,9 +495,18 @@ class TagRepository(Repository[Work]):
 
     @translated
     def delete_unused(self) -> int:
-        """Delete every tag no article carries; returns how many were deleted."""
+        """Delete every tag no article carries; returns how many were deleted.
+
+        A subsection of a deleted section moves to the top of the tree.
+        """
         at, tg = self.t.article_tags, self.t.tags
+        unused = ~exists().where(at.c.tag_id == tg.c.id)
         with self.uow.atomic():
-            result = self.conn.execute(delete(tg).where(~exists().where(at.c.tag_id == tg.c.id)))
+            # A section in use whose parent goes moves to the top of the tree.
+            gone = select(tg.c.id).where(unused)
+            self.conn.execute(
+                update(tg).where(tg.c.parent_id.in_(gone.scalar_subquery())).values(parent_id=None)
+            )
+            result = self.conn.execute(delete(tg).where(unused))
         _tag_resolution.forget_cached(self.uow)
         return int(result.rowcount)

@@ -134,6 +134,9 @@ class AsyncTagRepository(AsyncRepository[TagRepository]):
     set_code = _Bridged(TagRepository.set_code)
     coded = _Bridged(TagRepository.coded)
     split = _Bridged(TagRepository.split)
+    place = _Bridged(TagRepository.place)
+    children = _Bridged(TagRepository.children)
+    breadcrumbs = _Bridged(TagRepository.breadcrumbs)
     delete_unused = _Bridged(TagRepository.delete_unused)
 
 
