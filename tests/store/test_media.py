@@ -279,3 +279,32 @@ def test_an_attachment_is_a_stored_id_or_a_new_item_never_both():
         ArticleDraft(locale="en", headline="x", media=[{"id": uuid4(), "media": GALLERY}])
     with pytest.raises(ValidationError):
         ArticleDraft(locale="en", headline="x", media=[{"role": "cover", "media": GALLERY}])
+
+
+def test_inline_images_in_the_body_name_the_media_items_they_show(store):
+    body = (
+        '<p>Boats <img src="https://cdn.example.com/2026/01/flood-w640.jpg" alt="x"></p>'
+        '<p><img src="https://elsewhere.example/other.jpg"></p>'
+        f'<p><img src="https://cdn.example.com/stale.jpg" data-media-id="{uuid4()}"></p>'
+    )
+    with store.session() as uow:
+        article = uow.articles.create(
+            story(body=body, media=[{"media": PHOTO}, {"role": "inline", "media": GALLERY}])
+        )
+        photo = article.media[0].id
+        # The rendition's URL names the photo; an image of no attached item names none.
+        assert f'flood-w640.jpg" alt="x" data-media-id="{photo}">' in article.body
+        assert article.body.count("data-media-id") == 1
+        moved = uow.articles.update(
+            article.id,
+            ArticlePatch(expected_version=1, media=[{"media": GALLERY}]),
+        )
+        assert "data-media-id" not in moved.body  # the photo is no longer shown
+        again = uow.articles.update(
+            article.id,
+            ArticlePatch(
+                expected_version=moved.version,
+                body=f'<p><img src="{GALLERY["url"]}"></p>',
+            ),
+        )
+    assert f'data-media-id="{again.media[0].id}"' in again.body

@@ -20,10 +20,11 @@ from newscms.domain.status import Status, is_public_status, listed_at
 from newscms.errors import DuplicateError
 from newscms.store import _slugs, _tag_resolution
 from newscms.store._listing import LISTING_COLUMNS
-from newscms.store._media_rows import link_rows
-from newscms.store.media import resolve_attachments
+from newscms.store._media_rows import MediaLinks, link_rows
+from newscms.store.media import resolve_attachments, shown_at
 from newscms.store.people import resolve_bylines
 from newscms.store.relations import MatchKeys
+from newscms.utils.html import link_media_images
 from newscms.utils.keys import person_key, source_key, title_key, url_key
 
 if TYPE_CHECKING:
@@ -181,6 +182,7 @@ def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
         )
     (byline,) = resolve_bylines(uow, [(draft.byline, draft.locale)])
     values["byline"] = byline_json(byline)
+    links = _attach_media(uow, [values], [draft])
     _slugs.insert_with_slug(uow, values, draft.slug)
     if byline:
         conn.execute(insert(uow.settings.tables.article_people), people_rows(article_id, byline))
@@ -190,18 +192,31 @@ def _insert_one(uow: Work, draft: ArticleDraft) -> UUID:
             insert(uow.settings.tables.article_tags),
             tag_rows(article_id, tag_ids, values),
         )
-    _insert_media(uow, [(article_id, draft)])
+    _insert_links(uow, [article_id], links)
     uow.relations.insert(article_id, draft.relations)
     uow.relations.resolve_pending(match_keys(values))
     return article_id
 
 
-def _insert_media(uow: Work, articles: Sequence[tuple[UUID, ArticleDraft]]) -> None:
-    """The media links of new articles, their new media items created (once per URL)."""
-    links = resolve_attachments(uow, [(draft.media, draft.locale) for _, draft in articles])
+def _attach_media(
+    uow: Work, rows: Sequence[dict[str, Any]], drafts: Sequence[ArticleDraft]
+) -> list[MediaLinks]:
+    """The media links of new articles, their bodies' images naming the items they show.
+
+    New media items are created (once per URL); called before the rows are inserted.
+    """
+    links = resolve_attachments(uow, [(draft.media, draft.locale) for draft in drafts])
+    urls = shown_at(uow, links)  # no statement when no article of the batch shows media
+    for row in rows:
+        row["body"] = link_media_images(row["body"], urls)
+    return links
+
+
+def _insert_links(uow: Work, ids: Sequence[UUID], links: Sequence[MediaLinks]) -> None:
+    """The ``article_media`` rows of new articles, once the articles are in."""
     rows = [
         row
-        for (article_id, _), linked in zip(articles, links, strict=True)
+        for article_id, linked in zip(ids, links, strict=True)
         for row in link_rows(article_id, linked)
     ]
     if rows:
@@ -229,6 +244,7 @@ class _Batch:
         bylines = resolve_bylines(self.uow, [(d.byline, d.locale) for d in self.drafts])
         for row, byline in zip(self.rows, bylines, strict=True):
             row["byline"] = byline_json(byline)
+        links = _attach_media(self.uow, self.rows, self.drafts)
         conn.execute(insert(t.articles), self.rows)
         conn.execute(
             insert(t.article_slugs),
@@ -252,7 +268,7 @@ class _Batch:
         ]
         if tags:
             conn.execute(insert(t.article_tags), tags)
-        _insert_media(self.uow, [(r["id"], d) for r, d in zip(self.rows, self.drafts, strict=True)])
+        _insert_links(self.uow, ids, links)
         relations = self.uow.relations
         relations.insert_new(
             [(row["id"], d.relations) for d, row in zip(self.drafts, self.rows, strict=True)]

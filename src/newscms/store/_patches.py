@@ -20,8 +20,9 @@ from newscms.store import _slugs, _tag_resolution
 from newscms.store._creation import byline_json
 from newscms.store._media_rows import MediaLinks, as_uuid_value
 from newscms.store._write_path import Change, new_correction
-from newscms.store.media import resolve_attachments
+from newscms.store.media import resolve_attachments, shown_at
 from newscms.store.people import resolve_bylines
+from newscms.utils.html import link_media_images
 from newscms.utils.keys import source_key, title_key, url_key
 
 if TYPE_CHECKING:
@@ -63,6 +64,14 @@ def patch_change(
     media = _media_change(uow, row, patch)
     if media is not None:
         columns["media_count"] = len(media)
+    if "body" in columns or media is not None:
+        links = media if media is not None else _stored_links(uow, row) if row.media_count else []
+        urls = shown_at(uow, [links]) if links else {}
+        linked = link_media_images(columns.get("body", row.body), urls)
+        if linked != row.body:
+            columns["body"] = linked
+        else:
+            columns.pop("body", None)
     fields = _changed_fields(columns, tags=tag_ids is not None, slug=slug is not None)
     if not fields:
         return None
@@ -182,12 +191,16 @@ def _media_change(uow: Work, row: Row[Any], patch: ArticlePatch) -> MediaLinks |
     if patch.media is None:
         return None
     links = resolve_attachments(uow, [(patch.media, row.locale)])[0]
+    return None if _stored_links(uow, row) == links else links
+
+
+def _stored_links(uow: Work, row: Row[Any]) -> MediaLinks:
+    """The media the article shows now, in order and role."""
     am = uow.settings.tables.article_media
     current = uow.connection.execute(
         select(am.c.media_id, am.c.role).where(am.c.article_id == row.id).order_by(am.c.position)
     ).all()
-    stored = [(as_uuid_value(media_id), MediaRole(role)) for media_id, role in current]
-    return None if stored == links else links
+    return [(as_uuid_value(media_id), MediaRole(role)) for media_id, role in current]
 
 
 def _changed_fields(changes: dict[str, Any], *, tags: bool, slug: bool) -> Sequence[str]:

@@ -41,7 +41,7 @@ from newscms.utils.keys import media_key
 
 if TYPE_CHECKING:
     import builtins
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
     from uuid import UUID
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from newscms.domain.media import MediaAttachment
     from newscms.store.tables import Tables
 
-__all__ = ["MediaRepository", "resolve_attachments"]
+__all__ = ["MediaRepository", "resolve_attachments", "shown_at"]
 
 _SCOPE = "media"
 _CHUNK = 500
@@ -292,6 +292,21 @@ def resolve_attachments(
         [(_linked(attachment, ids), attachment.role) for attachment in items]
         for items, _ in attachments
     ]
+
+
+def shown_at(uow: Work, links: Iterable[MediaLinks]) -> dict[str, UUID]:
+    """Each URL the linked items are reachable at (``media_key``) to the item's id.
+
+    Their own URLs and their renditions': what ``utils.html.link_media_images`` matches.
+    """
+    ids = list({media_id for linked in links for media_id, _ in linked})
+    urls: dict[str, UUID] = {}
+    if not ids:
+        return urls
+    for item in _items(uow.connection, uow.settings.tables, ids).values():
+        for url in (item.url, *(r.url for r in item.renditions)):
+            urls.setdefault(media_key(url), item.id)
+    return urls
 
 
 def _linked(attachment: MediaAttachment, ids: Mapping[str, UUID]) -> UUID:

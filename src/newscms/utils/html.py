@@ -22,17 +22,21 @@ from typing import TYPE_CHECKING
 import nh3
 
 from newscms.utils._html_depth import bound_nesting
+from newscms.utils.keys import media_key
 from newscms.utils.text import clean_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
+    from uuid import UUID
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
+    "MEDIA_ATTRIBUTE",
     "URL_ATTRIBUTES",
     "URL_SCHEMES",
     "html_to_text",
+    "link_media_images",
     "paragraphs_to_html",
     "sanitize_html",
     "word_count",
@@ -53,7 +57,7 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "abbr": frozenset({"title"}),
     "blockquote": frozenset({"cite"}),
     "del": frozenset({"cite", "datetime"}),
-    "img": frozenset({"alt", "height", "src", "title", "width"}),
+    "img": frozenset({"alt", "data-media-id", "height", "src", "title", "width"}),
     "ins": frozenset({"cite", "datetime"}),
     "ol": frozenset({"start", "reversed"}),
     "q": frozenset({"cite"}),
@@ -61,6 +65,13 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "th": frozenset({"colspan", "rowspan", "scope"}),
     "time": frozenset({"datetime"}),
 }
+
+MEDIA_ATTRIBUTE = "data-media-id"
+"""The ``<img>`` attribute naming the media item an inline image shows (its UUID)."""
+
+_MEDIA_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([a-z][a-z0-9-]*)="([^"]*)"')
 
 URL_ATTRIBUTES: frozenset[str] = frozenset({"href", "src", "cite"})
 """The attributes in ``ALLOWED_ATTRIBUTES`` whose value is a URL."""
@@ -77,7 +88,9 @@ _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    """nh3's attribute filter: drop a URL attribute whose scheme is not allowed."""
+    """nh3's attribute filter: drop a URL of a scheme not allowed, a media ref of no id."""
+    if attribute == MEDIA_ATTRIBUTE:
+        return value if _MEDIA_ID.fullmatch(value) else None
     if attribute not in URL_ATTRIBUTES:
         return value
     scheme = _URL_SCHEME.match(value.strip(_URL_EDGES).translate(_URL_INSIDE))
@@ -103,6 +116,32 @@ _BLOCKS = frozenset(
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _WORD = re.compile("\\w+(?:[-'\u2019]\\w+)*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def link_media_images(body: str, media: Mapping[str, UUID]) -> str:
+    """``body`` (sanitized) with each ``<img>`` naming the media item its ``src`` shows.
+
+    ``media`` maps ``newscms.utils.keys.media_key`` of each URL an item is reachable at
+    (its own, its renditions') to the item's id. An image showing none of them loses a
+    reference it had (the item is no longer attached), so the body never names an item
+    the article does not show.
+    """
+
+    def linked(match: re.Match[str]) -> str:
+        tag = match[0]
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        src = attributes.get("src")
+        wanted = media.get(media_key(html.unescape(src))) if src else None
+        had = attributes.get(MEDIA_ATTRIBUTE)
+        if (str(wanted) if wanted else None) == had:
+            return tag
+        tag = re.sub(rf'\s{MEDIA_ATTRIBUTE}="[^"]*"', "", tag)
+        if wanted is None:
+            return tag
+        end = "/>" if tag.endswith("/>") else ">"
+        return f'{tag[: -len(end)].rstrip()} {MEDIA_ATTRIBUTE}="{wanted}"{end}'
+
+    return _IMG.sub(linked, body) if "<img" in body else body
 
 
 def sanitize_html(fragment: str) -> str:
