@@ -351,7 +351,8 @@ def resolve_bylines(
         need.update((profile, locale) for _person, profile in entries)
     slugs = _current_slugs(uow, {profile for profile, _locale in need})
     unslugged = sorted((pair for pair in need if pair not in slugs), key=str)
-    first = [(who, where, names.get(who) or _name_of(uow, who)) for who, where in unslugged]
+    names.update(_names_of(uow, {who for who, _ in unslugged} - names.keys()))
+    first = [(who, where, names[who]) for who, where in unslugged]
     slugs.update(_first_slugs(uow, first))
     return [
         tuple(
@@ -374,9 +375,14 @@ def _after(values: Sequence[object]) -> tuple[str, UUID]:
         raise InvalidCursorError("the cursor's position is unreadable", field="cursor") from None
 
 
-def _name_of(uow: Work, person_id: UUID) -> str:
+def _names_of(uow: Work, person_ids: Iterable[UUID]) -> dict[UUID, str]:
+    """The profile name of each person (one statement, none for no ids)."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
     p = uow.settings.tables.people
-    return str(uow.connection.scalar(select(p.c.name).where(p.c.id == person_id)))
+    rows = uow.connection.execute(select(p.c.id, p.c.name).where(p.c.id.in_(ids)))
+    return {as_uuid_value(row.id): row.name for row in rows}
 
 
 def _current_slugs(uow: Work, person_ids: Iterable[UUID]) -> dict[tuple[UUID, str], str]:
@@ -495,12 +501,11 @@ def _rewrite_bylines(uow: Work, old_ids: Sequence[UUID], new_id: UUID) -> None:
         .where(a.c.id.in_(select(ap.c.article_id).where(ap.c.person_id == new_id)))
     ).all()
     slugs = _current_slugs(uow, [new_id])
+    name = _names_of(uow, [new_id])[new_id]
     changed = []
     for row in rows:
         if (new_id, row.locale) not in slugs:
-            slugs[new_id, row.locale] = _new_current_slug(
-                uow, new_id, _name_of(uow, new_id), row.locale
-            )
+            slugs[new_id, row.locale] = _new_current_slug(uow, new_id, name, row.locale)
         byline = [
             {**entry, "id": str(new_id), "slug": slugs[new_id, row.locale]}
             if entry.get("id") in old
