@@ -11,8 +11,10 @@ The writers (``CoreLoader`` for ingest, ``CoreImporter`` for legacy pages) also 
 search index, as a loader of a searchable site must: the ``search_documents`` filter rows
 and the engine's text rows, with the text prepared by newscms's own ``prepare`` (the way
 they sanitize with its ``sanitize_html`` and slug with its ``slugify``), so both paths
-index the same tokens. They write no revisions and no outbox events: newscms's history
-and outbox are part of its cost.
+index the same tokens. ``CoreLoader`` also keeps history and tells subscribers, as
+newscms does: a first revision per article (its row as compressed JSON) and the outbox
+events (issue #15 compares ingests with both on both sides). ``CoreImporter`` writes
+neither: newscms's history and outbox are part of its import cost.
 
 Two choices are deliberate and documented in docs/performance.md:
 
@@ -27,6 +29,8 @@ Two choices are deliberate and documented in docs/performance.md:
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -613,6 +617,19 @@ def comparable_row(row: Row[Any]) -> tuple[Any, ...]:
     )
 
 
+_SNAPSHOT_COLUMNS = (
+    "locale",
+    "slug",
+    "headline",
+    "summary",
+    "body",
+    "dateline_place",
+    "dateline_source",
+    "status",
+)
+"""The article columns a revision keeps as they are (dates are written as ISO text)."""
+
+
 class CoreLoader:
     """A hand-written bulk loader: the rows newscms would write, with executemany per table.
 
@@ -620,13 +637,14 @@ class CoreLoader:
     so the rows are equal), writes the content rows and the search index (filter rows
     and the engine's text rows), and keeps what a loader owning the job would keep in
     memory: tag ids and person keys, a few thousand entries. Slug clashes are read from
-    the database per batch. It writes no revisions and no outbox events.
+    the database per batch. Each article gets a first revision and its outbox events.
     """
 
     def __init__(self, tables: Tables, now: datetime) -> None:
         self.t = tables
         self.now = now
         self.tag_ids: dict[tuple[str, str], UUID] = {}
+        self.tag_slugs: dict[tuple[str, str], str] = {}
         self.people = CorePeople(tables, now)
 
     def load(self, conn: Connection, batch: Sequence[GeneratedArticle]) -> None:
@@ -711,14 +729,79 @@ class CoreLoader:
                 for row in articles
             ],
         )
+        revisions, events = self._journal(batch, articles)
         for target, rows in (
             (t.article_people, people),
             (t.article_tags, tags),
             (t.relations, relations),
+            (t.revisions, revisions),
+            (t.events, events),
         ):
             if rows:
                 conn.execute(insert(target), rows)
         write_search_index(conn, t, documents)
+
+    def _journal(
+        self, batch: Sequence[GeneratedArticle], articles: Sequence[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A first revision (the row and its tags as compressed JSON) and the outbox events.
+
+        What a loader keeping history and telling subscribers writes by hand: the
+        article's state as JSON compressed with zlib, a ``created`` event for each
+        article and a ``published`` one for each the public can see.
+        """
+        now = self.now.isoformat()
+        revisions, events = [], []
+        for item, row in zip(batch, articles, strict=True):
+            published = row["published_at"].isoformat() if row["published_at"] else None
+            snapshot = {
+                **{name: row[name] for name in _SNAPSHOT_COLUMNS},
+                "byline": row["byline"],
+                "published_at": published,
+                "tags": [
+                    {
+                        "id": str(self.tag_ids[(spec.kind, spec.name)]),
+                        "kind": spec.kind,
+                        "name": spec.name,
+                        "slug": self.tag_slugs[(spec.kind, spec.name)],
+                    }
+                    for spec in item.tags
+                ],
+            }
+            data = json.dumps(snapshot, ensure_ascii=False, sort_keys=True).encode()
+            revisions.append(
+                {
+                    "article_id": row["id"],
+                    "version": 1,
+                    "created_at": self.now,
+                    "actor": None,
+                    "action": "create",
+                    "changed_fields": sorted(name for name, value in snapshot.items() if value),
+                    "base_version": None,
+                    "snapshot": zlib.compress(data),
+                }
+            )
+            kinds = ("created", "published") if row["is_public"] else ("created",)
+            events += [
+                {
+                    "article_id": row["id"],
+                    "kind": kind,
+                    "payload": {
+                        "kind": kind,
+                        "article_id": str(row["id"]),
+                        "locale": row["locale"],
+                        "slug": row["slug"],
+                        "old_slug": None,
+                        "status": row["status"],
+                        "version": 1,
+                        "occurred_at": now,
+                        "embargoed_until": None,
+                    },
+                    "created_at": self.now,
+                }
+                for kind in kinds
+            ]
+        return revisions, events
 
     def _slugs(self, conn: Connection, batch: Sequence[GeneratedArticle]) -> list[str]:
         """A free slug per article: bases already stored are read in one query per locale."""
@@ -783,6 +866,7 @@ class CoreLoader:
                 tag_id = uuid4()
                 new.append({"id": tag_id, "kind": key[0], "name": key[1], "slug": slug})
             self.tag_ids[key] = tag_id
+            self.tag_slugs[key] = slug
         if new:
             conn.execute(
                 insert(t.tags),
