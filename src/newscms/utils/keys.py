@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 from newscms.utils.slugs import slugify
@@ -62,8 +63,12 @@ def media_key(url: str) -> str:
     return url_key(unquote(url))
 
 
+@lru_cache(maxsize=4096)
 def person_key(name: str) -> str:
-    """The key a spelling of a person's name is found by: its slug (case and accents aside)."""
+    """The key a spelling of a person's name is found by: its slug (case and accents aside).
+
+    Kept for the names seen last: a batch names the same few bylines on many articles.
+    """
     return slugify(name, max_length=PERSON_KEY_MAX) or name.strip().casefold()[:PERSON_KEY_MAX]
 
 
@@ -72,6 +77,7 @@ def source_key(format: str, locator: str) -> str:
     return _digest(f"{format}\n{locator.strip()}")
 
 
+@lru_cache(maxsize=256)
 def tag_locale(locale: str) -> str:
     """The locale tag names are kept under: language and script, region dropped.
 
