@@ -156,3 +156,31 @@ def _the_redirect_map_names_every_page(store, archive, imported) -> None:  # typ
     for page in archive.pages[:20]:
         legacy = f"https://www.asianews.it/{page.locator}"
         assert store.resolve_legacy(legacy).id == items[page.locator].article_id
+
+
+def test_worker_processes_import_what_one_process_imports(tmp_path, archive):  # type: ignore[no-untyped-def]
+    """Both passes (the pages set aside for the corpus's dates too) read in one pool."""
+    from newscms.store import Store
+
+    files = list(collect_files([archive.directory], source_root=archive.directory))
+    outcomes = []
+    for workers in (1, 2):
+        store = Store(f"sqlite:///{tmp_path / f'workers-{workers}.db'}")
+        store.migrate()
+        report = import_files(store, files, workers=workers)
+        assert report.failed == 0, report.failures[:3]
+        with store.session(readonly=True) as uow:
+            outcomes.append(
+                sorted(
+                    (
+                        item.source,
+                        item.outcome,
+                        uow.articles.get(item.article_id).published_at,
+                        uow.articles.get(item.article_id).date_provenance.rule,
+                    )
+                    for item in report.items
+                )
+            )
+        store.engine.dispose()
+    assert outcomes[0] == outcomes[1]
+    assert sum(rule.endswith("-corpus") for *_, rule in outcomes[1]) > 0

@@ -742,19 +742,21 @@ def import_files(
 
     files = list(files)
     processes = _workers(workers, len(files))
-    for group, reads in _reads(importer.reader(), _groups(files, IMPORT_GROUP), processes):
-        for result in importer.run_group(group, reads):
-            report(result)
-    evidence = DateEvidence.counted(stored_evidence(store, archive.site), importer.votes)
-    if importer.deferred:
-        importer.options = replace(options, date_evidence=evidence)
-        importer.defer = False
-        later = _groups(importer.deferred, IMPORT_GROUP)
-        for group, reads in _reads(
-            importer.reader(), later, _workers(workers, len(importer.deferred))
-        ):
+    # One pool for both passes: starting worker processes (each imports newscms) is
+    # paid once, not again for the pages set aside.
+    with _reading_pool(processes) as pool:
+        groups = _groups(files, IMPORT_GROUP)
+        for group, reads in _reads(importer.reader(), groups, pool, processes):
             for result in importer.run_group(group, reads):
                 report(result)
+        evidence = DateEvidence.counted(stored_evidence(store, archive.site), importer.votes)
+        if importer.deferred:
+            importer.options = replace(options, date_evidence=evidence)
+            importer.defer = False
+            later = _groups(importer.deferred, IMPORT_GROUP)
+            for group, reads in _reads(importer.reader(), later, pool, processes):
+                for result in importer.run_group(group, reads):
+                    report(result)
     alignments: list[TagAlignment] = []
     if not dry_run:
         with store.session(actor=IMPORT_ACTOR) as uow:
@@ -903,30 +905,42 @@ class _Reader:
         return _Parsed(parsed.format, drafts, dict(parsed.skipped), parsed.dates)
 
 
-def _reads(
-    reader: _Reader, groups: Iterable[list[SourceFile]], workers: int
-) -> Iterator[tuple[list[SourceFile], list[_Read]]]:
-    """Each group of files with what reading it gave, read ahead by ``workers`` processes.
-
-    At most two groups per worker are read ahead of the writes, so memory stays bounded
-    whatever the number of files. With one worker everything is read in this process.
-    """
+@contextmanager
+def _reading_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that read files, or None to read in this process (one worker)."""
     if workers <= 1:
-        for group in groups:
-            yield group, reader.read_group(group)
+        yield None
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        ahead: deque[tuple[list[SourceFile], Future[list[_Read]]]]
-        ahead = deque()
+        yield pool
+
+
+def _reads(
+    reader: _Reader,
+    groups: Iterable[list[SourceFile]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+) -> Iterator[tuple[list[SourceFile], list[_Read]]]:
+    """Each group of files with what reading it gave, read ahead by ``pool``'s ``workers``.
+
+    At most two groups per worker are read ahead of the writes, so memory stays bounded
+    whatever the number of files. Without a pool everything is read in this process.
+    """
+    if pool is None:
         for group in groups:
-            ahead.append((group, pool.submit(reader.read_group, group)))
-            if len(ahead) > 2 * workers:
-                done, future = ahead.popleft()
-                yield done, future.result()
-        while ahead:
+            yield group, reader.read_group(group)
+        return
+    ahead: deque[tuple[list[SourceFile], Future[list[_Read]]]]
+    ahead = deque()
+    for group in groups:
+        ahead.append((group, pool.submit(reader.read_group, group)))
+        if len(ahead) > 2 * workers:
             done, future = ahead.popleft()
             yield done, future.result()
+    while ahead:
+        done, future = ahead.popleft()
+        yield done, future.result()
 
 
 class _Importer:
