@@ -170,17 +170,13 @@ def test_worker_processes_import_what_one_process_imports(tmp_path, archive):  #
         report = import_files(store, files, workers=workers)
         assert report.failed == 0, report.failures[:3]
         with store.session(readonly=True) as uow:
-            outcomes.append(
-                sorted(
-                    (
-                        item.source,
-                        item.outcome,
-                        uow.articles.get(item.article_id).published_at,
-                        uow.articles.get(item.article_id).date_provenance.rule,
-                    )
-                    for item in report.items
-                )
+            stored = [(item, uow.articles.get(item.article_id)) for item in report.items]
+        outcomes.append(
+            sorted(
+                (item.source, item.outcome, article.published_at, article.date_provenance.rule)
+                for item, article in stored
             )
+        )
         store.engine.dispose()
     assert outcomes[0] == outcomes[1]
     assert sum(rule.endswith("-corpus") for *_, rule in outcomes[1]) > 0

@@ -746,7 +746,7 @@ def import_files(
     # paid once, not again for the pages set aside.
     with _reading_pool(processes) as pool:
         groups = _groups(files, IMPORT_GROUP)
-        for group, reads in _reads(importer.reader(), groups, pool, processes):
+        for group, reads in _reads(importer.reader(), groups, pool):
             for result in importer.run_group(group, reads):
                 report(result)
         evidence = DateEvidence.counted(stored_evidence(store, archive.site), importer.votes)
@@ -754,7 +754,7 @@ def import_files(
             importer.options = replace(options, date_evidence=evidence)
             importer.defer = False
             later = _groups(importer.deferred, IMPORT_GROUP)
-            for group, reads in _reads(importer.reader(), later, pool, processes):
+            for group, reads in _reads(importer.reader(), later, pool):
                 for result in importer.run_group(group, reads):
                     report(result)
     alignments: list[TagAlignment] = []
@@ -905,24 +905,29 @@ class _Reader:
         return _Parsed(parsed.format, drafts, dict(parsed.skipped), parsed.dates)
 
 
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """Worker processes reading files, and how many there are."""
+
+    executor: ProcessPoolExecutor
+    workers: int
+
+
 @contextmanager
-def _reading_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+def _reading_pool(workers: int) -> Iterator[_Pool | None]:
     """Worker processes that read files, or None to read in this process (one worker)."""
     if workers <= 1:
         yield None
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield pool
+    with ProcessPoolExecutor(workers, mp_context=context) as executor:
+        yield _Pool(executor, workers)
 
 
 def _reads(
-    reader: _Reader,
-    groups: Iterable[list[SourceFile]],
-    pool: ProcessPoolExecutor | None,
-    workers: int,
+    reader: _Reader, groups: Iterable[list[SourceFile]], pool: _Pool | None
 ) -> Iterator[tuple[list[SourceFile], list[_Read]]]:
-    """Each group of files with what reading it gave, read ahead by ``pool``'s ``workers``.
+    """Each group of files with what reading it gave, read ahead by ``pool``'s processes.
 
     At most two groups per worker are read ahead of the writes, so memory stays bounded
     whatever the number of files. Without a pool everything is read in this process.
@@ -934,8 +939,8 @@ def _reads(
     ahead: deque[tuple[list[SourceFile], Future[list[_Read]]]]
     ahead = deque()
     for group in groups:
-        ahead.append((group, pool.submit(reader.read_group, group)))
-        if len(ahead) > 2 * workers:
+        ahead.append((group, pool.executor.submit(reader.read_group, group)))
+        if len(ahead) > 2 * pool.workers:
             done, future = ahead.popleft()
             yield done, future.result()
     while ahead:
