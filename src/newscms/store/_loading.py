@@ -30,6 +30,7 @@ from newscms.domain.relation import PendingTarget, Relation
 from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
+from newscms.store._direct import Prepared
 from newscms.store._listing import is_visible
 from newscms.store._media_rows import load_shown
 from newscms.utils.keys import tag_locale
@@ -37,7 +38,7 @@ from newscms.utils.keys import tag_locale
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
-    from sqlalchemy import Connection, RowMapping, Select
+    from sqlalchemy import Connection, RowMapping
 
     from newscms.domain.media import ArticleMedia
     from newscms.store.tables import Tables
@@ -209,7 +210,7 @@ class ArticleLoader:
             tn.c.slug,
         ).join(tg, tg.c.id == at.c.tag_id)
         in_chains = tn.c.locale.in_(bindparam("locales", expanding=True, type_=tn.c.locale.type))
-        self._names_of = (
+        self._names_of = Prepared(
             select(type_coerce(tn.c.tag_id, String()), tn.c.locale, tn.c.name, tn.c.slug)
             .where(tn.c.tag_id.in_(bindparam("tags", expanding=True, type_=tn.c.tag_id.type)))
             .order_by(tn.c.tag_id, tn.c.locale)
@@ -233,20 +234,24 @@ class ArticleLoader:
         )
         many = bindparam("ids", expanding=True, type_=at.c.article_id.type)
         self._tags_of = (
-            tag_rows.outerjoin(tn, tn.c.tag_id == tg.c.id).where(
-                at.c.article_id == bindparam("id", type_=at.c.article_id.type)
+            Prepared(
+                tag_rows.outerjoin(tn, tn.c.tag_id == tg.c.id).where(
+                    at.c.article_id == bindparam("id", type_=at.c.article_id.type)
+                )
             ),
-            tag_rows.outerjoin(tn, and_(tn.c.tag_id == tg.c.id, in_chains)).where(
-                at.c.article_id.in_(many)
+            Prepared(
+                tag_rows.outerjoin(tn, and_(tn.c.tag_id == tg.c.id, in_chains)).where(
+                    at.c.article_id.in_(many)
+                )
             ),
         )
-        self._relations_of: tuple[Select[Any], Select[Any]] = (
-            relations.where(r.c.source_id == bindparam("id", type_=r.c.source_id.type)),
-            relations.where(r.c.source_id.in_(many)),
+        self._relations_of = (
+            Prepared(relations.where(r.c.source_id == bindparam("id", type_=r.c.source_id.type))),
+            Prepared(relations.where(r.c.source_id.in_(many))),
         )
         # The editions of the translation groups of a page, by group, then locale.
         groups = bindparam("groups", expanding=True, type_=a.c.translation_group.type)
-        self._editions_of = (
+        self._editions_of = Prepared(
             select(
                 a.c.translation_group,
                 a.c.id,
@@ -264,7 +269,7 @@ class ArticleLoader:
         )
         # Read statements of the repositories, each built once for these tables (a read
         # path keys its own by the shape of what it asks, its values are bound per call).
-        self.statements: dict[tuple[object, ...], Select[Any]] = {}
+        self.statements: dict[tuple[object, ...], Prepared] = {}
         # What ``load`` reads of an article row: a read selects these, not lookup keys.
         self.article_columns = tuple(c for c in a.c if c.name not in _UNREAD)
         self.teaser_columns = tuple(c for c in a.c if c.name not in _NOT_IN_TEASERS)
@@ -274,7 +279,7 @@ class ArticleLoader:
     def load(
         self,
         conn: Connection,
-        rows: Sequence[Row[Any]],
+        rows: Sequence[Mapping[Any, Any]],
         *,
         now: datetime,
         public: bool = False,
@@ -285,7 +290,7 @@ class ArticleLoader:
         """
         if not rows:
             return []
-        mappings = [row._mapping for row in rows]
+        mappings = rows
         by_id = {m["id"]: m for m in mappings}
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
@@ -309,14 +314,19 @@ class ArticleLoader:
         ]
 
     def _load_media(
-        self, conn: Connection, mappings: Sequence[RowMapping], *, lead_only: bool = False
+        self, conn: Connection, mappings: Sequence[Mapping[Any, Any]], *, lead_only: bool = False
     ) -> dict[Any, tuple[ArticleMedia, ...]]:
         """What the page's articles show (one statement, only if one of them shows any)."""
         showing = [(m["id"], m["locale"]) for m in mappings if m["media_count"]]
         return load_shown(conn, self.t, self.locales, showing, lead_only=lead_only)
 
     def _load_editions(
-        self, conn: Connection, mappings: Sequence[RowMapping], *, now: datetime, public: bool
+        self,
+        conn: Connection,
+        mappings: Sequence[Mapping[Any, Any]],
+        *,
+        now: datetime,
+        public: bool,
     ) -> dict[UUID, list[ArticleRef]]:
         """The editions of every translation group on the page (one statement, if any).
 
@@ -337,7 +347,7 @@ class ArticleLoader:
             is_public,
             listed,
             expires,
-        ) in conn.execute(self._editions_of, {"groups": groups}).all():
+        ) in self._editions_of.all(conn, {"groups": groups}):
             if public and not is_visible(is_public, listed, expires, now):
                 continue
             ref = article_ref(
@@ -356,7 +366,7 @@ class ArticleLoader:
         self,
         conn: Connection,
         values: dict[str, Any],
-        articles: Mapping[UUID, RowMapping],
+        articles: Mapping[UUID, Mapping[Any, Any]],
         to_uuid: Callable[[object], UUID],
     ) -> dict[UUID, tuple[TagRef, ...]]:
         page = "ids" in values
@@ -370,7 +380,7 @@ class ArticleLoader:
         names: dict[object, dict[str, tuple[str, str]]] = {}
         kinds: dict[object, str] = {}
         order: dict[object, dict[object, int]] = {}
-        rows = conn.execute(statement, values).all()
+        rows = statement.all(conn, values)
         for article_key, tag_key, position, kind, locale, name, slug in rows:
             found = names.get(tag_key)
             if found is None:
@@ -384,9 +394,9 @@ class ArticleLoader:
             listed[tag_key] = position
         unnamed = [key for key, found in names.items() if not found]
         if unnamed:
-            for tag_key, locale, name, slug in conn.execute(
-                self._names_of, {"tags": [self._tag_id(key) for key in unnamed]}
-            ).all():
+            for tag_key, locale, name, slug in self._names_of.all(
+                conn, {"tags": [self._tag_id(key) for key in unnamed]}
+            ):
                 names[tag_key][locale] = (name, slug)
         result: dict[UUID, tuple[TagRef, ...]] = {}
         tag_ids = self._tag_id
@@ -424,7 +434,7 @@ class ArticleLoader:
         self,
         conn: Connection,
         values: dict[str, Any],
-        articles: Mapping[UUID, RowMapping],
+        articles: Mapping[UUID, Mapping[Any, Any]],
         to_uuid: Callable[[object], UUID],
         *,
         now: datetime,
@@ -453,7 +463,7 @@ class ArticleLoader:
             t_is_public,
             t_listed_at,
             t_expires_at,
-        ) in conn.execute(statement, values).all():
+        ) in statement.all(conn, values):
             target = pending = None
             if target_key is not None:
                 if public and not is_visible(t_is_public, t_listed_at, t_expires_at, now):
@@ -508,7 +518,7 @@ class ArticleLoader:
         return ArticleLoader._ref(row._mapping, now)
 
     @staticmethod
-    def _ref(m: RowMapping, now: datetime) -> ArticleRef:
+    def _ref(m: Mapping[Any, Any], now: datetime) -> ArticleRef:
         """An article row's mapping as a short ``ArticleRef``."""
         return article_ref(
             id=m["id"],
@@ -521,12 +531,12 @@ class ArticleLoader:
         )
 
     def load_teasers(
-        self, conn: Connection, rows: Sequence[Row[Any]], *, now: datetime
+        self, conn: Connection, rows: Sequence[Mapping[Any, Any]], *, now: datetime
     ) -> list[ArticleTeaser]:
         """``rows`` (of ``teaser_columns``) completed with their tags: one more statement."""
         if not rows:
             return []
-        mappings = [row._mapping for row in rows]
+        mappings = rows
         by_id = {m["id"]: m for m in mappings}
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
@@ -537,7 +547,7 @@ class ArticleLoader:
         ]
 
     @staticmethod
-    def _shown(m: RowMapping, now: datetime) -> _Shown:
+    def _shown(m: Mapping[Any, Any], now: datetime) -> _Shown:
         """The values an article and its teaser both derive from a row at ``now``."""
         published_at = m["published_at"]
         status = _status(m["status"], published_at, now)
@@ -566,7 +576,7 @@ class ArticleLoader:
 
     @staticmethod
     def _teaser(
-        m: RowMapping, now: datetime, tags: Iterable[TagRef], media: tuple[ArticleMedia, ...]
+        m: Mapping[Any, Any], now: datetime, tags: Iterable[TagRef], media: tuple[ArticleMedia, ...]
     ) -> ArticleTeaser:
         """A teaser row's mapping plus its tags and lead media as an ``ArticleTeaser``."""
         shown = ArticleLoader._shown(m, now)
@@ -598,7 +608,7 @@ class ArticleLoader:
 
     @staticmethod
     def _article(
-        m: RowMapping,
+        m: Mapping[Any, Any],
         now: datetime,
         tags: Iterable[TagRef],
         relations: Iterable[Relation],

@@ -36,6 +36,7 @@ from newscms.domain.workflow import EventKind
 from newscms.errors import ConflictError, NotFoundError
 from newscms.store import _slugs
 from newscms.store._creation import insert_articles, match_keys, people_rows, tag_rows
+from newscms.store._direct import Prepared
 from newscms.store._journal import SNAPSHOT_FIELDS, Entry
 from newscms.store._listing import LISTING_COLUMNS, is_visible
 from newscms.store._loading import loader_for
@@ -161,9 +162,10 @@ def load(uow: Work, article_ids: Sequence[UUID]) -> list[Article]:
     statement = loader.statements.get(_LOAD)
     if statement is None:
         ids = bindparam("ids", expanding=True, type_=t.articles.c.id.type)
-        statement = select(*loader.article_columns).where(t.articles.c.id.in_(ids))
-        loader.statements[_LOAD] = statement
-    rows = uow.connection.execute(statement, {"ids": list(article_ids)}).all()
+        statement = loader.statements[_LOAD] = Prepared(
+            select(*loader.article_columns).where(t.articles.c.id.in_(ids))
+        )
+    rows = statement.mappings(uow.connection, {"ids": list(article_ids)})
     found = {a.id: a for a in loader.load(uow.connection, rows, now=uow.now())}
     missing = [i for i in article_ids if i not in found]
     if missing:

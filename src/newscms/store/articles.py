@@ -31,6 +31,7 @@ from newscms.store._base import (
     expect_items,
 )
 from newscms.store._cursor import query_fingerprint
+from newscms.store._direct import Prepared
 from newscms.store._errors import translated
 from newscms.store._listing import (
     ArticleFilter,
@@ -48,11 +49,10 @@ from newscms.utils.keys import source_key
 
 if TYPE_CHECKING:
     import builtins
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from datetime import datetime
     from uuid import UUID
 
-    from sqlalchemy import Row
     from sqlalchemy.sql import ColumnElement, Select
 
     from newscms.store._loading import ArticleLoader
@@ -190,12 +190,12 @@ class ArticleRepository(Repository[Work]):
         found = self._load(self._one("source", public=False), {"source_key": key}, public=False)
         return found[0] if found else None
 
-    def _one(self, by: str, *, public: bool) -> Select[Any]:
+    def _one(self, by: str, *, public: bool) -> Prepared:
         """The statement reading one article by ``id``, ``slug`` or ``source``, built once."""
         statements = self._loader.statements
         shape = ("article", by, public)
-        query = statements.get(shape)
-        if query is None:
+        prepared = statements.get(shape)
+        if prepared is None:
             a, s = self.t.articles, self.t.article_slugs
             columns = self._loader.article_columns
             if by == "slug":
@@ -214,8 +214,8 @@ class ArticleRepository(Repository[Work]):
                         a.c.is_public, a.c.listed_at, a.c.expires_at, bindparam("now")
                     )
                 )
-            statements[shape] = query
-        return query
+            prepared = statements[shape] = Prepared(query)
+        return prepared
 
     @translated
     def list(
@@ -328,7 +328,7 @@ class ArticleRepository(Repository[Work]):
         published_before: datetime | None,
         limit: int,
         cursor: str | None,
-    ) -> tuple[Sequence[Row[Any]], str | None, datetime, bool]:
+    ) -> tuple[Sequence[Mapping[Any, Any]], str | None, datetime, bool]:
         """A page of ``list`` or ``teasers``: its rows, next cursor, moment and publicity."""
         filters = article_filter(
             locale=locale,
@@ -349,12 +349,12 @@ class ArticleRepository(Repository[Work]):
         now = self.uow.now()
         query, values = self._listing_query(filters, after, now, teasers=teasers)
         values["limit"] = limit + 1  # one more row says whether a next page exists
-        rows = self.conn.execute(query, values).all()
+        rows = query.mappings(self.conn, values)
         next_cursor = None
         if len(rows) > limit:
             # The stored listing time, not one recomputed from the article: an embargo
             # (even a lifted one) keeps an article where it was listed.
-            last = rows[limit - 1]._mapping
+            last = rows[limit - 1]
             next_cursor = encode_position(self.uow.cursors, scope, last[_CURSOR_AT], last["id"])
         return rows[:limit], next_cursor, now, filters.public
 
@@ -365,7 +365,7 @@ class ArticleRepository(Repository[Work]):
         now: datetime,
         *,
         teasers: bool,
-    ) -> tuple[Select[Any], dict[str, Any]]:
+    ) -> tuple[Prepared, dict[str, Any]]:
         """The listing statement for these filters (built once per shape) and its values."""
         # Past the first page the cursor is the tighter upper bound; two bounds on the
         # walked column make SQLite range-scan from the looser one.
@@ -388,8 +388,8 @@ class ArticleRepository(Repository[Work]):
         statements = self._loader.statements
         query = statements.get(shape)
         if query is None:
-            query = statements[shape] = self._build_listing(
-                f, paging=after is not None, bounded=bounded, teasers=teasers
+            query = statements[shape] = Prepared(
+                self._build_listing(f, paging=after is not None, bounded=bounded, teasers=teasers)
             )
         values: dict[str, Any] = {
             "now": now,
@@ -477,25 +477,24 @@ class ArticleRepository(Repository[Work]):
 
     def _load(
         self,
-        query: Select[Any],
-        values: dict[str, Any] | None = None,
+        query: Prepared,
+        values: dict[str, Any],
         *,
         public: bool,
-        now: datetime | None = None,
     ) -> builtins.list[Article]:
         """Run ``query`` with ``values`` (and ``now``) and complete its rows.
 
         ``public`` hides relations to what readers may not see; the query itself already
         carries any public filter on the articles (as ``listed_at <= :now``).
         """
-        if now is None:
-            now = self.uow.now()
-        rows = self.conn.execute(query, {**(values or {}), "now": now}).all()
+        now = self.uow.now()
+        rows = query.mappings(self.conn, {**values, "now": now})
         return self._loader.load(self.conn, rows, now=now, public=public)
 
     def load_where(self, condition: ColumnElement[bool]) -> builtins.list[Article]:
         """The complete articles whose rows meet ``condition`` (for the write path)."""
-        return self._load(select(self.t.articles).where(condition), public=False)
+        rows = self.conn.execute(select(self.t.articles).where(condition)).mappings().all()
+        return self._loader.load(self.conn, rows, now=self.uow.now())
 
     # -- writes: entries into the one write path ------------------------------------
 

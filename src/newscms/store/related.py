@@ -213,7 +213,10 @@ class RelatedRepository(Repository[UnitState]):
         ]
         loader = loader_for(self.t, self.uow.settings.locales)
         return {
-            article.id: article for article in loader.load(self.conn, rows, now=now, public=True)
+            article.id: article
+            for article in loader.load(
+                self.conn, [row._mapping for row in rows], now=now, public=True
+            )
         }
 
 

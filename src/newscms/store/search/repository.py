@@ -174,7 +174,9 @@ class SearchRepository(Repository[UnitState]):
                 rows, query=asked, f=filters, after=after, values=values, size=limit + 1
             )
         loader = loader_for(self.t, self.uow.settings.locales)
-        articles = loader.load(self.conn, rows[:limit], now=now, public=filters.public)
+        articles = loader.load(
+            self.conn, [row._mapping for row in rows[:limit]], now=now, public=filters.public
+        )
         hits = tuple(
             _hit(article, row.search_rank, parsed)
             for article, row in zip(articles, rows, strict=False)
@@ -447,7 +449,7 @@ class SearchRepository(Repository[UnitState]):
         with self.uow.atomic():
             for start in range(0, len(ids), REINDEX_BATCH):
                 chunk = list(ids[start : start + REINDEX_BATCH])
-                rows = self.conn.execute(select(a).where(a.c.id.in_(chunk))).all()
+                rows = self.conn.execute(select(a).where(a.c.id.in_(chunk))).mappings().all()
                 self._write(loader.load(self.conn, rows, now=now))
         return len(ids)
 
@@ -477,12 +479,12 @@ class SearchRepository(Repository[UnitState]):
             query = query.where(a.c.locale == locale)
         if after is not None:
             query = query.where(a.c.id > after)
-        rows = self.conn.execute(query).all()
+        rows = self.conn.execute(query).mappings().all()
         loader = loader_for(self.t, self.uow.settings.locales)
         articles = loader.load(self.conn, rows, now=self.uow.now())
         with self.uow.atomic():
             self._write(articles)
-        following = rows[-1].id if len(rows) == size else None
+        following = rows[-1]["id"] if len(rows) == size else None
         return len(rows), following
 
     def clear_reindex_flag(self) -> None:
