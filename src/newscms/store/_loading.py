@@ -299,6 +299,7 @@ class ArticleLoader:
         relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
         editions = self._load_editions(conn, mappings, now=now, public=public)
         media = self._load_media(conn, mappings)
+        shared: dict[object, Any] = {}
         return [
             self._article(
                 m,
@@ -309,6 +310,7 @@ class ArticleLoader:
                     ref for ref in editions.get(m["translation_group"], ()) if ref.id != m["id"]
                 ),
                 media=media.get(m["id"], ()),
+                shared=shared,
             )
             for m in mappings
         ]
@@ -400,14 +402,17 @@ class ArticleLoader:
                 names[tag_key][locale] = (name, slug)
         result: dict[UUID, tuple[TagRef, ...]] = {}
         tag_ids = self._tag_id
+        # A tag read along one chain is the same (frozen) ref on every article of the page.
+        made: dict[tuple[object, tuple[str, ...]], TagRef] = {}
         for article_key, positions in order.items():
             article_id = to_uuid(article_key)
             chain = chains[articles[article_id]["locale"]]
             refs = []
             for tag_key in sorted(positions, key=positions.__getitem__):
-                name, slug, name_locale = _pick(names[tag_key], chain)
-                refs.append(
-                    _tag_ref(
+                ref = made.get((tag_key, chain))
+                if ref is None:
+                    name, slug, name_locale = _pick(names[tag_key], chain)
+                    ref = made[tag_key, chain] = _tag_ref(
                         {
                             "id": tag_ids(tag_key),
                             "kind": kinds[tag_key],
@@ -416,7 +421,7 @@ class ArticleLoader:
                             "name_locale": name_locale,
                         }
                     )
-                )
+                refs.append(ref)
             result[article_id] = tuple(refs)
         return result
 
@@ -542,13 +547,19 @@ class ArticleLoader:
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
         tags = self._load_tags(conn, values, by_id, _uuids(ids))
         media = self._load_media(conn, mappings, lead_only=True)
+        shared: dict[object, Any] = {}
         return [
-            self._teaser(m, now, tags.get(m["id"], ()), media.get(m["id"], ())) for m in mappings
+            self._teaser(m, now, tags.get(m["id"], ()), media.get(m["id"], ()), shared)
+            for m in mappings
         ]
 
     @staticmethod
-    def _shown(m: Mapping[Any, Any], now: datetime) -> _Shown:
-        """The values an article and its teaser both derive from a row at ``now``."""
+    def _shown(m: Mapping[Any, Any], now: datetime, shared: dict[object, Any]) -> _Shown:
+        """The values an article and its teaser both derive from a row at ``now``.
+
+        ``shared`` keeps the (frozen) datelines and byline entries made for a page:
+        its articles name the same places and reporters.
+        """
         published_at = m["published_at"]
         status = _status(m["status"], published_at, now)
         first_published_at = m["first_published_at"]
@@ -557,29 +568,40 @@ class ArticleLoader:
         dateline = None
         place, dateline_source = m["dateline_place"], m["dateline_source"]
         if place is not None or dateline_source is not None:
-            dateline = _dateline({"place": place, "source": dateline_source})
+            dateline = shared.get((place, dateline_source))
+            if dateline is None:
+                dateline = shared[place, dateline_source] = _dateline(
+                    {"place": place, "source": dateline_source}
+                )
         provenance = None
         if m["date_provenance"]:
             provenance = DateProvenance.model_construct(**m["date_provenance"])
-        byline = tuple(
-            _person(
-                {
-                    "name": p["name"],
-                    "role": p.get("role"),
-                    "id": UUID(p["id"]) if "id" in p else None,
-                    "slug": p.get("slug"),
-                }
-            )
-            for p in m["byline"]
-        )
-        return _Shown(status, first_published_at, dateline, provenance, byline)
+        credited = []
+        for p in m["byline"]:
+            key = (p["name"], p.get("role"), p.get("id"), p.get("slug"))
+            person = shared.get(key)
+            if person is None:
+                person = shared[key] = _person(
+                    {
+                        "name": key[0],
+                        "role": key[1],
+                        "id": UUID(key[2]) if key[2] is not None else None,
+                        "slug": key[3],
+                    }
+                )
+            credited.append(person)
+        return _Shown(status, first_published_at, dateline, provenance, tuple(credited))
 
     @staticmethod
     def _teaser(
-        m: Mapping[Any, Any], now: datetime, tags: Iterable[TagRef], media: tuple[ArticleMedia, ...]
+        m: Mapping[Any, Any],
+        now: datetime,
+        tags: Iterable[TagRef],
+        media: tuple[ArticleMedia, ...],
+        shared: dict[object, Any],
     ) -> ArticleTeaser:
         """A teaser row's mapping plus its tags and lead media as an ``ArticleTeaser``."""
-        shown = ArticleLoader._shown(m, now)
+        shown = ArticleLoader._shown(m, now, shared)
         return _teaser(
             {
                 "id": m["id"],
@@ -613,11 +635,12 @@ class ArticleLoader:
         tags: Iterable[TagRef],
         relations: Iterable[Relation],
         *,
-        editions: tuple[ArticleRef, ...] = (),
-        media: tuple[ArticleMedia, ...] = (),
+        editions: tuple[ArticleRef, ...],
+        media: tuple[ArticleMedia, ...],
+        shared: dict[object, Any],
     ) -> Article:
         """An article row's mapping plus its tags and relations as an ``Article``."""
-        shown = ArticleLoader._shown(m, now)
+        shown = ArticleLoader._shown(m, now, shared)
         source = None
         if m["source_format"] is not None:
             source = _source_ref({"format": m["source_format"], "locator": m["source_locator"]})
