@@ -27,7 +27,7 @@ from newscms.domain import (
     TagInput,
 )
 from newscms.errors import NewsCMSError
-from newscms.store import Store
+from newscms.store import Store, create_engine
 from newscms.store._direct import Prepared
 from newscms.store._loading import loader_for
 
@@ -197,3 +197,30 @@ def test_outside_a_transaction_a_prepared_read_begins_one(
         assert conn.in_transaction()
         assert len(rows) == 3  # Korea in two locales, Talks in one
         conn.rollback()
+
+
+def test_error_listeners_and_other_parameter_styles_keep_sqlalchemys_execution(
+    store: Store, stored: dict[str, Any]
+) -> None:
+    loader = loader_for(store.tables, store.settings.locales)
+    prepared = loader._tags_of[0]
+
+    def on_error(context: Any) -> None:
+        """A listener that only watches."""
+
+    event.listen(store.engine, "handle_error", on_error)
+    try:
+        with store.session(readonly=True) as uow:
+            assert prepared._direct(uow.connection) is None
+    finally:
+        event.remove(store.engine, "handle_error", on_error)
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite's driver takes named parameters as well as its default")
+    named = Store(create_engine(str(store.engine.url), paramstyle="named"), check_schema=False)
+    try:
+        with named.session(readonly=True) as uow:
+            assert prepared._direct(uow.connection) is None
+            tags = uow.articles.get(stored["first"]).tags
+            assert [tag.name for tag in tags] == ["Korea", "Talks"]
+    finally:
+        named.dispose()

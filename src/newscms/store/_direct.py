@@ -130,26 +130,33 @@ class Prepared:
     def _direct(self, conn: Connection) -> _Compiled | None:
         """The compiled form where ``conn`` runs it directly, else None.
 
-        Directly means the standard sqlite3 driver, in a begun transaction (outside one,
-        SQLAlchemy's execution begins it, as it should), with nothing watching the
-        engine's statements: cursor event listeners (statement counters, tracing such as
-        OpenTelemetry's or Sentry's, which keep state on the execution context) and the
-        engine's statement log (``echo``) get SQLAlchemy's execution, which serves them;
-        so does a connection that maps schema names (its SQL is not the compiled one).
+        Directly means the standard sqlite3 driver with its default ``?`` parameters, in a
+        begun transaction (outside one, SQLAlchemy's execution begins it, as it should),
+        with nothing watching the engine's statements: cursor and error event listeners
+        (statement counters, tracing such as OpenTelemetry's or Sentry's, which keep
+        state on the execution context) and the engine's statement log (``echo``) get
+        SQLAlchemy's execution, which serves them; so does a connection that maps schema
+        names (its SQL is not the compiled one).
         """
-        if conn.dialect.driver != "pysqlite" or not conn.in_transaction():
+        dialect = conn.dialect
+        if (
+            dialect.driver != "pysqlite"
+            or dialect.paramstyle != "qmark"
+            or not conn.in_transaction()
+        ):
             return None
         dispatch = conn.dispatch
         if (
             dispatch.before_cursor_execute
             or dispatch.after_cursor_execute
+            or dialect.dispatch.handle_error
             or conn.engine.logger.isEnabledFor(logging.INFO)
             or "schema_translate_map" in conn.get_execution_options()
         ):
             return None
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = _Compiled(self.statement, conn.dialect)
+            compiled = self._compiled = _Compiled(self.statement, dialect)
         return compiled
 
 
