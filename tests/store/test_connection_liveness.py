@@ -83,6 +83,26 @@ def test_a_connection_reused_within_the_interval_is_not_pinged(server_url):
         engine.dispose()
 
 
+def test_a_read_that_meets_a_dead_connection_leaves_it_out_of_the_pool(server_url):
+    # A get runs its statements on the driver directly on PostgreSQL (store._direct): its
+    # unit of work fails as any other would, and the pool hands out a new connection next.
+    backend, url = server_url
+    engine = create_engine(url, ping_idle_after=60)
+    try:
+        store = Store(engine)
+        with store.session() as uow:
+            created = uow.articles.create(ArticleDraft(locale="en", headline="Still there"))
+        first = _session_id(store, backend)
+        _kill(url, backend, first)
+        with pytest.raises(StoreError), store.session(readonly=True) as uow:
+            uow.articles.get_by_slug("en", created.slug)
+        assert _session_id(store, backend) != first
+        with store.session(readonly=True) as uow:
+            assert uow.articles.get_by_slug("en", created.slug).id == created.id
+    finally:
+        engine.dispose()
+
+
 def test_pinging_every_checkout_is_still_there_for_who_wants_it(server_url):
     backend, url = server_url
     engine = create_engine(url, ping_idle_after=0)

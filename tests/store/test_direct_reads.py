@@ -33,6 +33,9 @@ from newscms.store._loading import loader_for
 
 pytestmark = pytest.mark.backends
 
+DIRECT_DRIVERS = ("pysqlite", "psycopg")
+"""The drivers prepared reads run on directly (the others keep SQLAlchemy's execution)."""
+
 T0 = datetime(2020, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
@@ -116,7 +119,7 @@ def test_prepared_rows_are_what_sqlalchemy_returns(store: Store, stored: dict[st
             missing = {name: None for name, bind in binds.items() if bind.required}
             cases.append((prepared, {**missing, **known}))
         conn = uow.connection
-        on_driver = conn.dialect.driver == "pysqlite"
+        on_driver = conn.dialect.driver in DIRECT_DRIVERS
         found = 0
         for prepared, values in cases:
             assert (prepared._direct(conn) is not None) is on_driver
@@ -169,7 +172,7 @@ def test_what_watches_statements_gets_sqlalchemys_execution(
     finally:
         logger.setLevel(level)
     with store.session(readonly=True) as uow:
-        on_driver = uow.connection.dialect.driver == "pysqlite"
+        on_driver = uow.connection.dialect.driver in DIRECT_DRIVERS
         assert (loader._tags_of[0]._direct(uow.connection) is not None) is on_driver
         mapped = uow.connection.execution_options(schema_translate_map={None: None})
         assert loader._tags_of[0]._direct(mapped) is None

@@ -1,17 +1,17 @@
-"""Hot read statements run on SQLite's driver directly, compiled once.
+"""Hot read statements run on the driver directly, compiled once.
 
-A get or a listing page runs three small statements. On SQLite the driver executes
-each in a few microseconds, and SQLAlchemy's execution machinery (an execution
-context, a result object, its metadata) costs several times that per statement. A
-``Prepared`` statement is compiled once per dialect with its bind and result
+A get or a listing page runs three small statements. SQLAlchemy's execution machinery
+(an execution context, a result object, its metadata) costs each of them more than
+SQLite takes to run it, and about a third of a local PostgreSQL round trip through
+psycopg. A ``Prepared`` statement is compiled once per dialect with its bind and result
 converters taken from the column types, so its rows are what ``Connection.execute``
-would give, without that machinery. Other backends, where a round trip to the server
-outweighs it, run the statement through SQLAlchemy as usual.
+would give, without that machinery; its driver errors go through the connection's own
+error handling (``DBAPIError``, and invalidation when the server went away). Other
+drivers run the statement through SQLAlchemy as usual.
 
-Where something watches the engine's statements (cursor event listeners, the statement
-log), the statement runs through SQLAlchemy, which serves them; the rows are the same
-either way (``tests/store/test_direct_reads.py``). A driver error comes out as
-SQLAlchemy's ``DBAPIError``, as from ``Connection.execute``.
+Where something watches the engine's statements (cursor or error event listeners, the
+statement log), the statement runs through SQLAlchemy, which serves them; the rows are
+the same either way (``tests/store/test_direct_reads.py``).
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ __all__ = ["Prepared"]
 
 _Convert = Callable[[Any], Any]
 
+_DRIVERS = {"pysqlite": "qmark", "psycopg": "pyformat"}
+"""The drivers run directly, each with the parameter style its compiled SQL uses."""
+
 
 class _Compiled:
     """A statement compiled for SQLite, with its converters."""
 
-    __slots__ = ("binds", "compiled", "keys", "names", "results", "sql")
+    __slots__ = ("binds", "compiled", "keys", "names", "positional", "results", "sql")
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -55,24 +58,26 @@ class _Compiled:
             convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if convert is not None:
                 self.binds[name] = convert
+        # Parameters by position (SQLite's ``?``) or by name (psycopg's ``%(name)s``).
+        self.positional = bool(compiled.positional)
         # A statement without expanding (IN) parameters renders the same SQL every time.
         self.sql: str | None = None
         self.names: tuple[str, ...] = ()
         if not compiled.post_compile_params and not compiled.literal_execute_params:
             self.sql = compiled.string
-            self.names = tuple(compiled.positiontup or ())
+            self.names = tuple(compiled.positiontup or compiled.binds)
 
-    def parameters(self, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...]]:
-        """The SQL and the converted positional parameters for ``values``."""
+    def parameters(self, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...] | dict[str, Any]]:
+        """The SQL and the converted parameters for ``values``, as the driver takes them."""
         binds = self.binds
+        defaults = self.compiled.binds
         if self.sql is not None:
             sql, names, given = self.sql, self.names, values
-            defaults = self.compiled.binds
         else:
             state = self.compiled.construct_expanded_state(dict(values))
-            sql, names, given = state.statement, tuple(state.positiontup or ()), state.parameters
+            sql, given = state.statement, state.parameters
+            names = tuple(state.positiontup or state.parameters)
             binds = {**binds, **state.processors}
-            defaults = self.compiled.binds
         out = []
         for name in names:
             if name in given:
@@ -83,7 +88,9 @@ class _Compiled:
                 value = defaults[name].value
             convert = binds.get(name)
             out.append(convert(value) if convert is not None else value)
-        return sql, tuple(out)
+        if self.positional:
+            return sql, tuple(out)
+        return sql, dict(zip(names, out, strict=True))
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Any]:
         """Run on the driver with ``values``; each value converted as its column's type does."""
@@ -110,7 +117,8 @@ class Prepared:
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self._compiled: _Compiled | None = None
+        # By dialect: one set of tables (and its statements) may serve several engines.
+        self._compiled: dict[tuple[object, ...], _Compiled] = {}
 
     def all(self, conn: Connection, values: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         """The rows, as tuples in the statement's column order."""
@@ -139,11 +147,7 @@ class Prepared:
         names (its SQL is not the compiled one).
         """
         dialect = conn.dialect
-        if (
-            dialect.driver != "pysqlite"
-            or dialect.paramstyle != "qmark"
-            or not conn.in_transaction()
-        ):
+        if _DRIVERS.get(dialect.driver) != dialect.paramstyle or not conn.in_transaction():
             return None
         dispatch = conn.dispatch
         if (
@@ -154,23 +158,28 @@ class Prepared:
             or "schema_translate_map" in conn.get_execution_options()
         ):
             return None
-        compiled = self._compiled
+        key = (type(dialect), dialect.paramstyle, dialect.server_version_info)
+        compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled = _Compiled(self.statement, dialect)
+            compiled = self._compiled[key] = _Compiled(self.statement, dialect)
         return compiled
 
 
-def _run(conn: Connection, sql: str, parameters: tuple[Any, ...]) -> list[Any]:
-    """Execute on the connection's driver connection; errors as SQLAlchemy raises them."""
+def _run(conn: Connection, sql: str, parameters: tuple[Any, ...] | dict[str, Any]) -> list[Any]:
+    """Execute on the connection's driver connection; errors handled as SQLAlchemy does.
+
+    A driver error goes through the connection's own handler: it is raised as
+    SQLAlchemy's ``DBAPIError`` and, when it says the server went away, the connection
+    is invalidated so the pool does not hand it out again.
+    """
     driver = conn.connection.dbapi_connection
     assert driver is not None
     cursor = driver.cursor()
     try:
         cursor.execute(sql, parameters)
         return list(cursor.fetchall())
-    except conn.dialect.loaded_dbapi.Error as error:
-        raise exc.DBAPIError.instance(
-            sql, parameters, error, conn.dialect.loaded_dbapi.Error
-        ) from error
+    except Exception as error:  # handled, and raised again, as SQLAlchemy does
+        conn._handle_dbapi_exception(error, sql, parameters, cursor, None)
+        raise  # not reached: the handler raises
     finally:
         cursor.close()
