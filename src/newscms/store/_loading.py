@@ -290,15 +290,14 @@ class ArticleLoader:
         """
         if not rows:
             return []
-        mappings = rows
-        by_id = {m["id"]: m for m in mappings}
+        by_id = {m["id"]: m for m in rows}
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
         to_uuid = _uuids(ids)
         tags = self._load_tags(conn, values, by_id, to_uuid)
         relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
-        editions = self._load_editions(conn, mappings, now=now, public=public)
-        media = self._load_media(conn, mappings)
+        editions = self._load_editions(conn, rows, now=now, public=public)
+        media = self._load_media(conn, rows)
         shared: dict[object, Any] = {}
         return [
             self._article(
@@ -312,7 +311,7 @@ class ArticleLoader:
                 media=media.get(m["id"], ()),
                 shared=shared,
             )
-            for m in mappings
+            for m in rows
         ]
 
     def _load_media(
@@ -541,16 +540,15 @@ class ArticleLoader:
         """``rows`` (of ``teaser_columns``) completed with their tags: one more statement."""
         if not rows:
             return []
-        mappings = rows
-        by_id = {m["id"]: m for m in mappings}
+        by_id = {m["id"]: m for m in rows}
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
         tags = self._load_tags(conn, values, by_id, _uuids(ids))
-        media = self._load_media(conn, mappings, lead_only=True)
+        media = self._load_media(conn, rows, lead_only=True)
         shared: dict[object, Any] = {}
         return [
             self._teaser(m, now, tags.get(m["id"], ()), media.get(m["id"], ()), shared)
-            for m in mappings
+            for m in rows
         ]
 
     @staticmethod
