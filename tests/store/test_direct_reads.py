@@ -33,7 +33,7 @@ from newscms.store._loading import loader_for
 
 pytestmark = pytest.mark.backends
 
-DIRECT_DRIVERS = ("pysqlite", "psycopg")
+DIRECT_DRIVERS = ("pysqlite", "psycopg", "pymysql")
 """The drivers prepared reads run on directly (the others keep SQLAlchemy's execution)."""
 
 T0 = datetime(2020, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
