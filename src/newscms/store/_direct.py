@@ -3,11 +3,12 @@
 A get or a listing page runs three small statements. SQLAlchemy's execution machinery
 (an execution context, a result object, its metadata) costs each of them more than
 SQLite takes to run it, about a third of a local PostgreSQL round trip through psycopg
-and half of a MariaDB one through PyMySQL. A ``Prepared`` statement is compiled once per dialect with its bind and result
-converters taken from the column types, so its rows are what ``Connection.execute``
-would give, without that machinery; its driver errors go through the connection's own
-error handling (``DBAPIError``, and invalidation when the server went away). Other
-drivers run the statement through SQLAlchemy as usual.
+and half of a MariaDB one through PyMySQL. A ``Prepared`` statement is compiled once
+per dialect with its bind and result converters taken from the column types, so its
+rows are what ``Connection.execute`` would give, without that machinery; its driver
+errors go through the connection's own error handling (``DBAPIError``, and
+invalidation when the server went away). Other drivers run the statement through
+SQLAlchemy as usual.
 
 Where something watches the engine's statements (cursor or error event listeners, the
 statement log), the statement runs through SQLAlchemy, which serves them; the rows are
