@@ -36,7 +36,7 @@ _DRIVERS = {"pysqlite": "qmark", "psycopg": "pyformat", "pymysql": "pyformat"}
 
 
 class _Compiled:
-    """A statement compiled for SQLite, with its converters."""
+    """A statement compiled for one dialect, with its columns' converters."""
 
     __slots__ = ("binds", "compiled", "keys", "names", "positional", "results", "sql")
 
@@ -139,7 +139,7 @@ class Prepared:
     def _direct(self, conn: Connection) -> _Compiled | None:
         """The compiled form where ``conn`` runs it directly, else None.
 
-        Directly means the standard sqlite3 driver with its default ``?`` parameters, in a
+        Directly means a driver of ``_DRIVERS`` with its default parameter style, in a
         begun transaction (outside one, SQLAlchemy's execution begins it, as it should),
         with nothing watching the engine's statements: cursor and error event listeners
         (statement counters, tracing such as OpenTelemetry's or Sentry's, which keep
