@@ -23,6 +23,7 @@ The tree::
     ├── RateLimitedError             too many messages from one sender or to one address
     ├── DeliveryError                the SMTP server refused or could not be reached
     ├── ImportFailure                a source document the importers cannot read
+    ├── ReadOnlyError                a write asked of a read-only unit of work
     ├── StoreError                   the database refused or is unreachable
     │   ├── UnavailableError         the primary cannot be reached: no writes for now
     │   ├── SchemaError              the schema is missing or older than this newscms
@@ -61,6 +62,7 @@ __all__ = [
     "PreviewTokenError",
     "QueryError",
     "RateLimitedError",
+    "ReadOnlyError",
     "RelationError",
     "RetryableError",
     "SchemaError",
@@ -254,6 +256,14 @@ class ImportFailure(NewsCMSError):
         self.line = line
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+
+class ReadOnlyError(NewsCMSError):
+    """A write was asked of a read-only unit of work (``store.session(readonly=True)``).
+
+    Such a unit may run on a replica, and on PostgreSQL its statements are not one
+    transaction, so nothing it would write could be atomic: write in ``store.session()``.
+    """
 
 
 class StoreError(NewsCMSError):

@@ -139,6 +139,24 @@ def reads_committed(engine: Engine) -> bool:
     return getattr(engine, _READ_COMMITTED, False)
 
 
+def reads_statement_by_statement(engine: Engine) -> bool:
+    """Whether a read-only unit of work on ``engine`` may run its statements unbracketed.
+
+    At READ COMMITTED, PostgreSQL gives every statement of a transaction its own
+    snapshot, so statements run one by one (autocommit) see exactly what they would see
+    inside ``BEGIN`` … ``COMMIT``, and a read saves those two round trips. Any other
+    isolation level (or a level not known yet: no connection made) keeps the
+    transaction. SQLite and MariaDB keep theirs: one snapshot for the whole unit.
+    """
+    dialect = engine.dialect
+    if dialect.name != "postgresql":
+        return False
+    level = engine.get_execution_options().get("isolation_level")
+    if level is None:  # the level the first connection found (set once it connected)
+        level = getattr(dialect, "default_isolation_level", None)
+    return bool(level == "READ COMMITTED")
+
+
 def _ping_interval(seconds: object, options: dict[str, Any]) -> float | None:
     """The idle seconds after which to ping, or None when SQLAlchemy's pre-ping is asked."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:

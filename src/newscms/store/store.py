@@ -32,7 +32,12 @@ from newscms.store._cursor import CursorCodec
 from newscms.store._errors import is_retryable, translate_errors
 from newscms.store._replicas import ReplicaSet, commit_position
 from newscms.store._settings import Clock, Slugifier, StoreSettings, default_slugifier, utc_now
-from newscms.store.engine import create_engine, prepare_engine, reads_committed
+from newscms.store.engine import (
+    create_engine,
+    prepare_engine,
+    reads_committed,
+    reads_statement_by_statement,
+)
 from newscms.store.events import (
     DrainResult,
     EventBus,
@@ -255,7 +260,9 @@ class Store:
                 with plain:
                     with transaction:
                         self._ensure_ready(plain)
-                        uow = UnitOfWork(self.settings, plain, self.cursors, actor=actor)
+                        uow = UnitOfWork(
+                            self.settings, plain, self.cursors, actor=actor, readonly=readonly
+                        )
                         yield uow
                         if uow.failure is not None:
                             # The block caught the conflict and went on: nothing commits.
@@ -271,7 +278,10 @@ class Store:
     def _begin(self, *, readonly: bool, after: int | None) -> tuple[Connection, RootTransaction]:
         """A begun transaction where this unit of work belongs: a replica, or the primary."""
         options = _transaction_options(
-            self.engine.dialect.name, write=not readonly, committed=reads_committed(self.engine)
+            self.engine.dialect.name,
+            write=not readonly,
+            committed=reads_committed(self.engine),
+            unbracketed=readonly and reads_statement_by_statement(self.engine),
         )
         if readonly and self._replicas:
             opened = self._replicas.begin(options, after)
@@ -488,7 +498,9 @@ class HostUnitOfWork(UnitOfWork):
                 raise error
 
 
-def _transaction_options(dialect: str, *, write: bool, committed: bool = False) -> dict[str, str]:
+def _transaction_options(
+    dialect: str, *, write: bool, committed: bool = False, unbracketed: bool = False
+) -> dict[str, str]:
     """Execution options of a connection before newscms begins its transaction.
 
     SQLite: a writer takes the write lock at once (the engine's begin hook reads the
@@ -496,10 +508,14 @@ def _transaction_options(dialect: str, *, write: bool, committed: bool = False) 
     writer committed (the tag or slug it just won a race for); newscms relies on READ
     COMMITTED, PostgreSQL's default, to see them. ``committed`` says the engine's
     connections are already set to it (``create_engine`` does so when they connect),
-    which spares two round trips per transaction.
+    which spares two round trips per transaction. ``unbracketed`` (a read-only unit at
+    PostgreSQL's READ COMMITTED) runs each statement on its own: the same snapshots,
+    without the ``BEGIN`` and ``COMMIT`` round trips (``reads_statement_by_statement``).
     """
     options = {"newscms_sqlite_begin": "IMMEDIATE" if write else "DEFERRED"}
-    if dialect in ("mysql", "mariadb") and not committed:
+    if unbracketed:
+        options["isolation_level"] = "AUTOCOMMIT"
+    elif dialect in ("mysql", "mariadb") and not committed:
         options["isolation_level"] = "READ COMMITTED"
     return options
 

@@ -117,7 +117,7 @@ def read_snapshot(store: Store) -> Iterator[UnitOfWork]:
                 connection = plain.execution_options(isolation_level=_SNAPSHOT_ISOLATION)
             transaction = connection.begin()
             try:
-                yield UnitOfWork(settings, connection, cursors)
+                yield UnitOfWork(settings, connection, cursors, readonly=True)
             finally:
                 transaction.rollback()
 

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from newscms.errors import ReadOnlyError
 from newscms.store._errors import is_retryable, retryable_error
 from newscms.store._journal import Journal
 from newscms.store.articles import ArticleRepository
@@ -47,7 +48,8 @@ class UnitOfWork:
     A deadlock or serialization failure is different: the database has ended the
     transaction, so the unit of work fails whole. Every later call raises the same
     ``RetryableError`` and nothing of it commits. ``actor`` is recorded as the author
-    of every revision saved here.
+    of every revision saved here. A ``readonly`` unit refuses every write method with
+    ``ReadOnlyError`` before it touches anything.
     """
 
     def __init__(
@@ -58,8 +60,10 @@ class UnitOfWork:
         *,
         actor: str | None = None,
         host_session: Session | Connection | None = None,
+        readonly: bool = False,
     ) -> None:
         self.settings = settings
+        self.readonly = readonly
         self._connection = connection
         self.failure: RetryableError | None = None
         self.cursors = cursors
@@ -185,6 +189,11 @@ class UnitOfWork:
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
+        if self.readonly:
+            raise ReadOnlyError(
+                "this unit of work is read-only (store.session(readonly=True)): "
+                "write in store.session() instead"
+            )
         savepoint = self.connection.begin_nested()
         try:
             yield
