@@ -62,6 +62,7 @@ CONTRACT = {
     "UnavailableError": 503,
     "MigrationError": 503,
     "MissingDependencyError": 500,
+    "ReadOnlyError": 500,
 }
 
 

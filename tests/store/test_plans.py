@@ -133,3 +133,82 @@ def test_cli_optimize_reports_what_it_did(store: Store) -> None:
     assert report["seconds"] >= 0
     plain = CliRunner().invoke(cli, ["--db", url, "optimize"], catch_exceptions=False)
     assert plain.exit_code == 0 and "statistics refreshed on" in plain.output
+
+
+@pytest.fixture
+def postgres_store(server_for) -> Iterator[Store]:  # type: ignore[no-untyped-def]
+    """A store on a fresh migrated PostgreSQL database."""
+    engine = create_engine(server_for("postgresql").create_database())
+    store = Store(engine, check_schema=False)
+    store.migrate()
+    yield store
+    engine.dispose()
+
+
+def _search_plan(store: Store, query: str) -> str:
+    """PostgreSQL's plan of the public search statement of ``query``."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        if "ts_rank" in statement:
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        with store.session(readonly=True) as uow:
+            uow.search.search(query, locale="en")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    ((sql, params),) = seen
+    with store.engine.connect() as conn:
+        return "\n".join(str(row[0]) for row in conn.exec_driver_sql(f"EXPLAIN {sql}", params))
+
+
+def test_postgresql_finds_a_common_words_candidates_by_walking_the_newest(
+    postgres_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in most articles: the newest rows are checked until the bound is reached
+    (the recent index, newest first), rather than every match read and sorted; a rare
+    word is still found through the GIN index."""
+    from newscms.store.search.postgres import PostgresTextSearch
+
+    monkeypatch.setattr(PostgresTextSearch, "candidate_limit", 40)
+    store = postgres_store
+    with store.session() as uow:
+        uow.articles.create_many(
+            ArticleDraft(
+                locale="en",
+                headline=f"Report {n}",
+                body=f"<p>The government said {'nothing' if n % 20 else 'cathedral'} {n}.</p>",
+                status="published",
+            )
+            for n in range(2_000)
+        )
+    store.optimize()
+    common = _search_plan(store, "government")
+    assert "Index Scan Backward using ix_newscms_search_index_recent" in common
+    rare = _search_plan(store, "cathedral")
+    assert "Bitmap Index Scan on ix_newscms_search_index_vector" in rare
+    assert "ix_newscms_search_index_recent" not in rare
+
+
+def test_postgresql_plans_each_search_with_its_words(postgres_store: Store) -> None:
+    """psycopg prepares a statement run often; a search must not be (its plan depends on
+    how common its words are), and the connection's other statements still are."""
+    store = postgres_store
+    with store.session() as uow:
+        uow.articles.create(ArticleDraft(locale="en", headline="Harvest", status="published"))
+    with store.session(readonly=True) as uow:
+        driver = uow.connection.connection.driver_connection
+        threshold = driver.prepare_threshold  # type: ignore[union-attr]
+        for _ in range(12):
+            assert len(uow.search.search("harvest").items) == 1
+        assert driver.prepare_threshold == threshold  # type: ignore[union-attr]
+        prepared = uow.connection.exec_driver_sql(
+            "SELECT statement FROM pg_prepared_statements"
+        ).scalars()
+        statements = list(prepared)
+    assert not [sql for sql in statements if "ts_rank" in sql]
+    assert threshold is not None and statements  # the loader's reads were prepared

@@ -230,8 +230,8 @@ def include_modelled_tables(prefix: str) -> Callable[..., bool]:
 
     It keeps newscms's tables (those starting with ``prefix``) but not the search
     index's engine-specific ones (an FTS5 virtual table and its shadow tables on SQLite,
-    the tsvector or FULLTEXT table elsewhere), which migrations create per engine and
-    ``newscms.store.search.schema`` names.
+    the tsvector or FULLTEXT table elsewhere, PostgreSQL's index of the filter rows),
+    which migrations create per engine and ``newscms.store.search.schema`` names.
     """
 
     def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -242,6 +242,8 @@ def include_modelled_tables(prefix: str) -> Callable[..., bool]:
                 and name.startswith(prefix)
                 and not is_engine_specific(name, prefix)
             )
+        if type_ == "index":
+            return name is None or not is_engine_specific(name, prefix)
         return True
 
     return include_name

@@ -9,6 +9,7 @@ loading articles, snippets) is the repository's, identical on every backend.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Hashable, Mapping, Sequence
     from uuid import UUID
 
-    from sqlalchemy import Connection, Select
+    from sqlalchemy import Connection, Select, Subquery
 
     from newscms.store.search.documents import PreparedDocument
     from newscms.store.search.query import SearchQuery
@@ -124,6 +125,19 @@ class SearchEngine(ABC):
     def unranked(self, query: SearchQuery, match: Match) -> Select[Any]:
         """The keys (``key``) of the documents ``match`` finds, without ranking them."""
         raise NotImplementedError
+
+    def ranked(self, query: SearchQuery, match: Match, candidates: Subquery) -> Select[Any]:
+        """The ``candidates`` (``unranked``'s keys, as ``key``) that match, ranked.
+
+        Every column of ``candidates`` and ``rank``, as in ``matches``: what an engine
+        with a ``candidate_limit`` ranks instead of every match.
+        """
+        raise NotImplementedError
+
+    def planned_per_call(self, conn: Connection) -> AbstractContextManager[None]:
+        """Around a search statement: what keeps its plan right for its words (nothing here)."""
+        del conn
+        return nullcontext()
 
     def stored(self, conn: Connection, article_ids: Collection[UUID]) -> dict[UUID, str]:
         """The indexed text of these articles as this transaction sees it."""

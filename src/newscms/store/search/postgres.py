@@ -18,6 +18,7 @@ parameter; no text a reader typed is ever parsed as ``tsquery`` syntax.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -37,6 +38,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSQUERY, TSVECTOR, insert
 from sqlalchemy.types import Double
@@ -45,10 +47,10 @@ from newscms.store.search.engine import RANK_SCALE, Match, SearchEngine
 from newscms.store.search.stemming import LANGUAGES, stored_locales
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from uuid import UUID
 
-    from sqlalchemy import Connection, Engine, Select
+    from sqlalchemy import Connection, Engine, Select, Subquery
     from sqlalchemy.sql import ColumnElement
 
     from newscms.store.search.documents import PreparedDocument
@@ -98,7 +100,17 @@ def _available(conn: Connection) -> frozenset[str]:
 
 
 def _config(name: str) -> ColumnElement[Any]:
-    return cast(literal(name), REGCONFIG)
+    """A configuration as a ``regconfig`` constant, written into the statement.
+
+    Not a bound text cast to ``regconfig``: that cast depends on the search path, so
+    PostgreSQL would build every ``to_tsquery`` of the query again for each row it
+    checks or ranks. With a constant, the planner folds each into one value. The names
+    are the server's own (``pg_ts_config``), and each statement is built per set of
+    configurations anyway.
+    """
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a text-search configuration name: {name!r}")
+    return literal_column(f"'{name}'::regconfig", type_=REGCONFIG)
 
 
 def _tsquery(term: Term, config: str, name: str) -> ColumnElement[Any]:
@@ -315,6 +327,48 @@ class PostgresTextSearch(SearchEngine):
         vector = self.table.c.vector
         indexed = tsquery(query, configs, exclusions=len(configs) == 1)
         return select(self.table.c.article_id.label("key")).where(vector.op("@@")(indexed))
+
+    def ranked(self, query: SearchQuery, match: Match, candidates: Subquery) -> Select[Any]:
+        """The candidates ranked: each vector read once to rank, and once more to check it.
+
+        The candidates passed ``unranked``'s index condition. With one configuration
+        that is the whole condition, so they are only ranked; with several, each row is
+        checked with its own language's query (and the query's exclusions) too.
+        """
+        configs: tuple[str, ...] = match.shape[1]  # type: ignore[index]
+        exact, _ = self._condition(query, match)
+        vector = self.table.c.vector
+        rank = func.ts_rank(_WEIGHTS, vector, exact, RANK_NORMALIZATION)
+        # LATERAL, kept a subquery by its LIMIT: one primary-key lookup per candidate.
+        # The planner cannot estimate a per-language condition, and joined as a table
+        # it read every vector to hash them.
+        scored = select(cast(cast(rank, Double()) * RANK_SCALE, BigInteger).label("rank")).where(
+            self.table.c.article_id == candidates.c.key
+        )
+        if len(configs) > 1:
+            scored = scored.where(vector.op("@@")(exact))
+        lateral = scored.limit(1).lateral("scored")
+        return select(*candidates.c, lateral.c.rank).select_from(candidates.join(lateral, true()))
+
+    @contextmanager
+    def planned_per_call(self, conn: Connection) -> Iterator[None]:
+        """The block's statements unprepared (psycopg): planned with their words each time.
+
+        After a few runs of one statement psycopg prepares it, and PostgreSQL then plans
+        it once for every value. A search's plan depends on how common its words are (a
+        word in most articles walks the newest rows, a rare one is looked up in the GIN
+        index), and a generic plan also builds each tsquery again for every row.
+        """
+        driver = conn.connection.driver_connection
+        threshold = getattr(driver, "prepare_threshold", None)
+        if threshold is None:  # not psycopg, or prepared statements already off
+            yield
+            return
+        driver.prepare_threshold = None  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            driver.prepare_threshold = threshold  # type: ignore[union-attr]
 
     def _condition(
         self, query: SearchQuery, match: Match

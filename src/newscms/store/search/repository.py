@@ -166,9 +166,10 @@ class SearchRepository(Repository[UnitState]):
         statement, values = self._statement(asked, filters, after, now, hide=bool(pending))
         if pending:
             values["pending"] = list(pending)
-        rows: Sequence[Row[Any]] = self.conn.execute(
-            statement, {**values, "limit": limit + 1}
-        ).all()
+        with engine.planned_per_call(self.conn):
+            rows: Sequence[Row[Any]] = self.conn.execute(
+                statement, {**values, "limit": limit + 1}
+            ).all()
         if pending:
             rows = self._with_pending(
                 rows, query=asked, f=filters, after=after, values=values, size=limit + 1
@@ -232,15 +233,23 @@ class SearchRepository(Repository[UnitState]):
     ) -> Select[Any]:
         """One statement: matches, filtered and ordered, the top ``:limit`` with their rows."""
         engine = self._engine
-        d, a = self.t.search_documents, self.t.articles
-        matches = engine.matches(query, match).subquery("matches")
-        rank = matches.c.rank
-        key = d.c[engine.key_column]
-        conditions = self._conditions(f)
-        if hide:
-            conditions.append(d.c.article_id.not_in(bindparam("pending", expanding=True)))
+        a = self.t.articles
         if engine.candidate_limit is not None:
-            conditions.append(d.c.article_id.in_(self._candidates(query, match, f)))
+            # The bounded candidates drive: only they are ranked, and the filters were
+            # applied in choosing them.
+            candidates = self._candidates(query, match, f).subquery("candidates")
+            ranked = engine.ranked(query, match, candidates).subquery("ranked")
+            key, listed, rank = ranked.c.key, ranked.c.listed_at, ranked.c.rank
+            source: FromClause = ranked
+            conditions = []
+        else:
+            d = self.t.search_documents
+            matches = engine.matches(query, match).subquery("matches")
+            key, listed, rank = d.c.article_id, d.c.listed_at, matches.c.rank
+            source = matches.join(d, d.c[engine.key_column] == matches.c.key)
+            conditions = self._conditions(f)
+        if hide:
+            conditions.append(key.not_in(bindparam("pending", expanding=True)))
         if paging:
             last_rank = bindparam("last_rank", type_=BigInteger())
             moment = bindparam("last_at", type_=UTCDateTime())
@@ -250,18 +259,15 @@ class SearchRepository(Repository[UnitState]):
                     rank < last_rank,
                     and_(
                         rank == last_rank,
-                        or_(
-                            d.c.listed_at < moment,
-                            and_(d.c.listed_at == moment, d.c.article_id < ident),
-                        ),
+                        or_(listed < moment, and_(listed == moment, key < ident)),
                     ),
                 )
             )
         top = (
-            select(d.c.article_id, d.c.listed_at.label("sort_at"), rank.label("search_rank"))
-            .select_from(matches.join(d, key == matches.c.key))
+            select(key.label("article_id"), listed.label("sort_at"), rank.label("search_rank"))
+            .select_from(source)
             .where(*conditions)
-            .order_by(rank.desc(), d.c.listed_at.desc(), d.c.article_id.desc())
+            .order_by(rank.desc(), listed.desc(), key.desc())
             .limit(bindparam("limit", type_=Integer()))
             .subquery("top")
         )
@@ -274,13 +280,14 @@ class SearchRepository(Repository[UnitState]):
     def _candidates(self, query: SearchQuery, match: Match, f: ArticleFilter) -> Select[Any]:
         """The newest ``candidate_limit`` matches passing the filters: those ranked.
 
-        Without paging conditions, so every page of a search ranks the same set.
+        Their article id (``key``) and listing time. Without paging conditions, so every
+        page of a search ranks the same set.
         """
         engine = self._engine
         found = engine.unranked(query, match).subquery("found")
         d = self.t.search_documents.alias("candidates")
         return (
-            select(d.c.article_id)
+            select(d.c.article_id.label("key"), d.c.listed_at)
             .select_from(found.join(d, d.c[engine.key_column] == found.c.key))
             .where(*self._conditions(f, d))
             .order_by(d.c.listed_at.desc(), d.c.article_id.desc())
