@@ -150,3 +150,20 @@ def test_bad_arguments_are_refused_as_list_refuses_them(store: Store, archive) -
             uow.articles.teasers(limit=0)
         with pytest.raises(ValidationError):
             uow.articles.teasers(locale="not a locale!")
+
+
+def test_a_renamed_tag_shows_its_new_name_on_the_next_page(store: Store) -> None:
+    """Tag refs are shared across pages: a rename must still show at once."""
+    with store.session() as uow:
+        uow.articles.create(
+            ArticleDraft(locale="en", headline="Vote", status="published", tags=["Elections"])
+        )
+    with store.session(readonly=True) as uow:
+        (before,) = uow.articles.teasers(public=True).items
+    with store.session() as uow:
+        uow.tags.set_name(before.tags[0].id, "Polls", locale="en")
+    with store.session(readonly=True) as uow:
+        (after,) = uow.articles.teasers(public=True).items
+        (full,) = uow.articles.list(public=True).items
+    assert [t.name for t in before.tags] == ["Elections"]
+    assert [t.name for t in after.tags] == [t.name for t in full.tags] == ["Polls"]

@@ -106,7 +106,7 @@ class _Shown(NamedTuple):
     byline: tuple[Person, ...]
 
 
-_TAG_IDS_KEPT = 20_000
+_MEMO_ENTRIES = 20_000  # at most, in each memo shared by every read (tag ids, tag refs)
 
 
 def _status(stored: str, published_at: datetime | None, now: datetime) -> Status:
@@ -273,8 +273,10 @@ class ArticleLoader:
         # What ``load`` reads of an article row: a read selects these, not lookup keys.
         self.article_columns = tuple(c for c in a.c if c.name not in _UNREAD)
         self.teaser_columns = tuple(c for c in a.c if c.name not in _NOT_IN_TEASERS)
-        # Tag ids by their raw value, shared by every read: pages name the same tags.
+        # Tag ids by their raw value, and tag refs by what they show, shared by every
+        # read: pages name the same tags.
         self._tag_ids: dict[object, UUID] = {}
+        self._tag_refs: dict[tuple[object, str, str, str, str | None], TagRef] = {}
 
     def load(
         self,
@@ -400,8 +402,8 @@ class ArticleLoader:
             ):
                 names[tag_key][locale] = (name, slug)
         result: dict[UUID, tuple[TagRef, ...]] = {}
-        tag_ids = self._tag_id
-        # A tag read along one chain is the same (frozen) ref on every article of the page.
+        # A tag read along one chain is the same (frozen) ref on every article of the
+        # page, and on every page while what it shows is unchanged (``_tag_ref_for``).
         made: dict[tuple[object, tuple[str, ...]], TagRef] = {}
         for article_key, positions in order.items():
             article_id = to_uuid(article_key)
@@ -410,26 +412,43 @@ class ArticleLoader:
             for tag_key in sorted(positions, key=positions.__getitem__):
                 ref = made.get((tag_key, chain))
                 if ref is None:
-                    name, slug, name_locale = _pick(names[tag_key], chain)
-                    ref = made[tag_key, chain] = _tag_ref(
-                        {
-                            "id": tag_ids(tag_key),
-                            "kind": kinds[tag_key],
-                            "name": name,
-                            "slug": slug,
-                            "name_locale": name_locale,
-                        }
+                    ref = made[tag_key, chain] = self._tag_ref_for(
+                        tag_key, kinds[tag_key], *_pick(names[tag_key], chain)
                     )
                 refs.append(ref)
             result[article_id] = tuple(refs)
         return result
+
+    def _tag_ref_for(
+        self, tag_key: object, kind: str, name: str, slug: str, name_locale: str | None
+    ) -> TagRef:
+        """The (frozen, shared) ref of a tag as these values show it, made once while kept.
+
+        Keyed by every value it holds, so a renamed tag gets a new ref, never a stale one.
+        """
+        memo = self._tag_refs
+        key = (tag_key, kind, name, slug, name_locale)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _MEMO_ENTRIES:
+                memo.clear()
+            found = memo[key] = _tag_ref(
+                {
+                    "id": self._tag_id(tag_key),
+                    "kind": kind,
+                    "name": name,
+                    "slug": slug,
+                    "name_locale": name_locale,
+                }
+            )
+        return found
 
     def _tag_id(self, raw: object) -> UUID:
         """The UUID of a raw tag id, made once while the (bounded) memo keeps it."""
         memo = self._tag_ids
         found = memo.get(raw)
         if found is None:
-            if len(memo) >= _TAG_IDS_KEPT:
+            if len(memo) >= _MEMO_ENTRIES:
                 memo.clear()
             found = memo[raw] = raw if isinstance(raw, UUID) else UUID(str(raw))
         return found
