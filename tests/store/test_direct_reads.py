@@ -96,6 +96,11 @@ def test_prepared_rows_are_what_sqlalchemy_returns(store: Store, stored: dict[st
         cases: list[tuple[Prepared, dict[str, Any]]] = [
             (loader._tags_of[0], {"id": ids[0]}),
             (loader._tags_of[1], {"ids": ids, "locales": ["en", "it"]}),
+            # Expansions are kept by list lengths: other lengths, then the first again.
+            (loader._tags_of[1], {"ids": ids[:1], "locales": ["it"]}),
+            (loader._tags_of[1], {"ids": ids[::-1], "locales": ["it", "en", "fr"]}),
+            (loader._tags_of[1], {"ids": [], "locales": ["en"]}),
+            (loader._tags_of[1], {"ids": ids, "locales": ["en", "it"]}),
             (loader._relations_of[0], {"id": ids[1]}),
             (loader._relations_of[1], {"ids": ids}),
             (loader._editions_of, {"groups": [group]}),
@@ -139,6 +144,8 @@ def test_a_missing_value_is_refused_as_sqlalchemy_refuses_it(
     loader = loader_for(store.tables, store.settings.locales)
     with pytest.raises(NewsCMSError, match="value is required"), store.session() as uow:
         loader._tags_of[0].all(uow.connection, {})
+    with pytest.raises(NewsCMSError, match="value is required"), store.session() as uow:
+        loader._tags_of[1].all(uow.connection, {"locales": ["en"]})  # the expanding one
 
 
 def test_what_watches_statements_gets_sqlalchemys_execution(

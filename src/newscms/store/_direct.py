@@ -35,10 +35,38 @@ _DRIVERS = {"pysqlite": "qmark", "psycopg": "pyformat", "pymysql": "pyformat"}
 """The drivers run directly, each with the parameter style its compiled SQL uses."""
 
 
+class _Slot:
+    """Where one parameter of an expanded statement takes its value from.
+
+    A parameter (``index`` None) or one element of an expanding (IN) parameter's list.
+    """
+
+    __slots__ = ("index", "name")
+
+    def __init__(self, name: str, index: int | None) -> None:
+        self.name = name
+        self.index = index
+
+
+_Expansion = tuple[str, tuple[str, ...], tuple[_Slot, ...], dict[str, _Convert]]
+"""An expanded statement: its SQL, parameter names, their slots and converters."""
+
+_EXPANSIONS_KEPT = 64
+
+
 class _Compiled:
     """A statement compiled for one dialect, with its columns' converters."""
 
-    __slots__ = ("binds", "compiled", "keys", "names", "positional", "results", "sql")
+    __slots__ = (
+        "binds",
+        "compiled",
+        "expanding",
+        "expansions",
+        "keys",
+        "plain",
+        "positional",
+        "results",
+    )
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -61,32 +89,83 @@ class _Compiled:
                 self.binds[name] = convert
         # Parameters by position (SQLite's ``?``) or by name (psycopg's ``%(name)s``).
         self.positional = bool(compiled.positional)
-        # A statement without expanding (IN) parameters renders the same SQL every time.
-        self.sql: str | None = None
-        self.names: tuple[str, ...] = ()
+        # A statement without expanding (IN) parameters renders the same SQL every time;
+        # one with them renders the same SQL for the same list lengths, so its expansion
+        # is kept by lengths (``_expand``). Values rendered into the SQL keep neither.
+        self.plain: _Expansion | None = None
+        self.expanding: tuple[str, ...] | None = None
+        self.expansions: dict[tuple[int, ...], _Expansion] = {}
         if not compiled.post_compile_params and not compiled.literal_execute_params:
-            self.sql = compiled.string
-            self.names = tuple(compiled.positiontup or compiled.binds)
+            names = tuple(compiled.positiontup or compiled.binds)
+            self.plain = (compiled.string, names, tuple(_Slot(n, None) for n in names), self.binds)
+        elif not compiled.literal_execute_params and all(
+            bind.expanding for bind in compiled.post_compile_params
+        ):
+            late = compiled.post_compile_params
+            self.expanding = tuple(name for name, bind in compiled.binds.items() if bind in late)
 
-    def parameters(self, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...] | dict[str, Any]]:
-        """The SQL and the converted parameters for ``values``, as the driver takes them."""
-        binds = self.binds
-        defaults = self.compiled.binds
-        if self.sql is not None:
-            sql, names, given = self.sql, self.names, values
-        else:
+    def _expand(self, values: Mapping[str, Any]) -> tuple[_Expansion, Mapping[str, Any]]:
+        """The statement expanded for ``values``, and the mapping its slots read from.
+
+        Kept per list lengths: SQLAlchemy expands it once with placeholders for values,
+        which then say where each parameter of the expanded SQL takes its value from.
+        A statement with values rendered into its SQL is expanded for each call.
+        """
+        expanding = self.expanding
+        if expanding is None:
             state = self.compiled.construct_expanded_state(dict(values))
-            sql, given = state.statement, state.parameters
             names = tuple(state.positiontup or state.parameters)
-            binds = {**binds, **state.processors}
-        out = []
-        for name in names:
-            if name in given:
-                value = given[name]
+            slots = tuple(_Slot(name, None) for name in names)
+            rendered = (state.statement, names, slots, {**self.binds, **state.processors})
+            return rendered, state.parameters
+        defaults = self.compiled.binds
+        lists = []
+        for name in expanding:
+            if name in values:
+                lists.append(values[name])
             elif defaults[name].required:
                 raise exc.InvalidRequestError(f"A value is required for bind parameter {name!r}")
             else:
-                value = defaults[name].value
+                lists.append(defaults[name].value)
+        lengths = tuple(len(found) for found in lists)
+        expansion = self.expansions.get(lengths)
+        if expansion is None:
+            probe: dict[str, Any] = {
+                name: _Slot(name, None) for name in defaults if name not in expanding
+            }
+            for name, length in zip(expanding, lengths, strict=True):
+                probe[name] = [_Slot(name, index) for index in range(length)]
+            state = self.compiled.construct_expanded_state(probe)
+            names = tuple(state.positiontup or state.parameters)
+            expansion = (
+                state.statement,
+                names,
+                tuple(_slot_of(name, state.parameters) for name in names),
+                {**self.binds, **state.processors},
+            )
+            if len(self.expansions) >= _EXPANSIONS_KEPT:
+                self.expansions.clear()
+            self.expansions[lengths] = expansion
+        return expansion, {**values, **dict(zip(expanding, lists, strict=True))}
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...] | dict[str, Any]]:
+        """The SQL and the converted parameters for ``values``, as the driver takes them."""
+        if self.plain is not None:
+            (sql, names, slots, binds), given = self.plain, values
+        else:
+            (sql, names, slots, binds), given = self._expand(values)
+        defaults = self.compiled.binds
+        out = []
+        for name, slot in zip(names, slots, strict=True):
+            source = slot.name
+            if slot.index is not None:
+                value = given[source][slot.index]
+            elif source in given:
+                value = given[source]
+            elif defaults[source].required:
+                raise exc.InvalidRequestError(f"A value is required for bind parameter {source!r}")
+            else:
+                value = defaults[source].value
             convert = binds.get(name)
             out.append(convert(value) if convert is not None else value)
         if self.positional:
@@ -164,6 +243,12 @@ class Prepared:
         if compiled is None:
             compiled = self._compiled[key] = _Compiled(self.statement, dialect)
         return compiled
+
+
+def _slot_of(name: str, parameters: Mapping[str, Any]) -> _Slot:
+    """The slot of an expanded parameter: the placeholder the probe put there, or itself."""
+    found = parameters.get(name)
+    return found if isinstance(found, _Slot) else _Slot(name, None)
 
 
 def _run(conn: Connection, sql: str, parameters: tuple[Any, ...] | dict[str, Any]) -> list[Any]:
