@@ -28,7 +28,7 @@ from newscms.domain import (
 )
 from newscms.errors import NewsCMSError
 from newscms.store import Store, create_engine
-from newscms.store._direct import Prepared
+from newscms.store._direct import Prepared, read_together
 from newscms.store._loading import loader_for
 
 pytestmark = pytest.mark.backends
@@ -242,3 +242,44 @@ def test_sqlites_named_parameters_keep_sqlalchemys_execution(server_for) -> None
             assert [tag.name for tag in uow.articles.get(created.id).tags] == ["Korea"]
     finally:
         named.dispose()
+
+
+def _independent_reads(store: Store, stored: dict[str, Any]) -> list[tuple[Prepared, Any]]:
+    loader = loader_for(store.tables, store.settings.locales)
+    ids = [stored["first"], stored["second"]]
+    with store.session(readonly=True) as uow:
+        group = uow.articles.get(stored["first"]).translation_group
+    return [
+        (loader._tags_of[1], {"ids": ids, "locales": ["en", "it"]}),
+        (loader._relations_of[1], {"ids": ids}),
+        (loader._editions_of, {"groups": [group]}),
+    ]
+
+
+def test_reads_together_are_the_rows_of_each_read(store: Store, stored: dict[str, Any]) -> None:
+    reads = _independent_reads(store, stored)
+    with store.session(readonly=True) as uow:
+        together = read_together(uow.connection, reads)
+        apart = [prepared.all(uow.connection, values) for prepared, values in reads]
+    assert [_typed(rows) for rows in together] == [_typed(rows) for rows in apart]
+    assert all(together)
+
+
+def test_postgresql_sends_independent_reads_in_one_round_trip(
+    store: Store, stored: dict[str, Any], tmp_path: Any
+) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("psycopg pipelines reads; the other drivers run them one by one")
+    reads = _independent_reads(store, stored)
+    trace = tmp_path / "libpq.trace"
+    with store.session(readonly=True) as uow, trace.open("w") as out:
+        pgconn = uow.connection.connection.dbapi_connection.pgconn  # type: ignore[union-attr]
+        pgconn.trace(out.fileno())
+        try:
+            assert all(read_together(uow.connection, reads))
+        finally:
+            pgconn.untrace()
+    sent = [line.split("\t") for line in trace.read_text().splitlines()]
+    syncs = [fields for fields in sent if fields[1:2] == ["F"] and "Sync" in fields]
+    assert len([fields for fields in sent if "Execute" in fields]) == 3
+    assert len(syncs) == 1  # the server answered all three at once

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Select
     from sqlalchemy.engine import Dialect
 
-__all__ = ["Prepared"]
+__all__ = ["Prepared", "read_together"]
 
 _Convert = Callable[[Any], Any]
 
@@ -175,7 +176,10 @@ class _Compiled:
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[Any]:
         """Run on the driver with ``values``; each value converted as its column's type does."""
         sql, parameters = self.parameters(values)
-        found = _run(conn, sql, parameters)
+        return self.converted(_run(conn, sql, parameters))
+
+    def converted(self, found: list[Any]) -> list[Any]:
+        """The driver's rows with each value converted as its column's type does."""
         results = self.results
         if not results:
             return found
@@ -243,6 +247,56 @@ class Prepared:
         if compiled is None:
             compiled = self._compiled[key] = _Compiled(self.statement, dialect)
         return compiled
+
+
+def read_together(
+    conn: Connection, reads: Sequence[tuple[Prepared, Mapping[str, Any]]]
+) -> list[Sequence[Sequence[Any]]]:
+    """The rows of independent reads (as ``Prepared.all``), in one round trip where it can.
+
+    psycopg sends them in one pipeline, so the server answers all of them at once
+    instead of one round trip each; elsewhere (or where SQLAlchemy runs them, see
+    ``Prepared``) they run one after the other.
+    """
+    compiled = [prepared._direct(conn) for prepared, _ in reads]
+    driver = conn.connection.dbapi_connection
+    pipeline = getattr(driver, "pipeline", None)
+    if len(reads) < 2 or pipeline is None or None in compiled or not _pipelines_supported():
+        return [prepared.all(conn, values) for prepared, values in reads]
+    statements = [
+        found.parameters(values)
+        for found, (_, values) in zip(compiled, reads, strict=True)
+        if found is not None
+    ]
+    assert driver is not None
+    cursors = []
+    sql, parameters = statements[0]
+    try:
+        with pipeline():
+            for sql, parameters in statements:
+                cursor = driver.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, parameters)
+            fetched = [list(cursor.fetchall()) for cursor in cursors]
+    except Exception as error:  # handled, and raised again, as SQLAlchemy does
+        conn._handle_dbapi_exception(error, sql, parameters, cursors[-1] if cursors else None, None)
+        raise  # not reached: the handler raises
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    return [
+        found.converted(rows)
+        for found, rows in zip(compiled, fetched, strict=True)
+        if found is not None
+    ]
+
+
+@cache
+def _pipelines_supported() -> bool:
+    """Whether psycopg's libpq can pipeline (libpq 14 and later); asked once, when needed."""
+    import psycopg  # an optional driver: there when its connection is
+
+    return bool(psycopg.Pipeline.is_supported())
 
 
 def _slot_of(name: str, parameters: Mapping[str, Any]) -> _Slot:

@@ -30,7 +30,7 @@ from newscms.domain.relation import PendingTarget, Relation
 from newscms.domain.status import Status, effective_status
 from newscms.domain.tag import TagRef
 from newscms.domain.workflow import Correction
-from newscms.store._direct import Prepared
+from newscms.store._direct import Prepared, read_together
 from newscms.store._listing import is_visible
 from newscms.store._media_rows import load_shown
 from newscms.utils.keys import tag_locale
@@ -296,9 +296,17 @@ class ArticleLoader:
         ids = list(by_id)
         values: dict[str, Any] = {"id": ids[0]} if len(ids) == 1 else {"ids": ids}
         to_uuid = _uuids(ids)
-        tags = self._load_tags(conn, values, by_id, to_uuid)
-        relations = self._load_relations(conn, values, by_id, to_uuid, now=now, public=public)
-        editions = self._load_editions(conn, rows, now=now, public=public)
+        # Tags, relations and editions do not depend on each other: one round trip
+        # where the driver pipelines (psycopg), one statement after the other elsewhere.
+        tag_statement, tag_values, chains = self._tags_read(values, by_id)
+        reads = [(tag_statement, tag_values), (self._relations_of["ids" in values], values)]
+        groups = list({m["translation_group"] for m in rows} - {None})
+        if groups:
+            reads.append((self._editions_of, {"groups": groups}))
+        found = read_together(conn, reads)
+        tags = self._tags_from(conn, found[0], chains, by_id, to_uuid)
+        relations = self._relations_from(found[1], by_id, to_uuid, now=now, public=public)
+        editions = self._editions_from(found[2], now=now, public=public) if groups else {}
         media = self._load_media(conn, rows)
         shared: dict[object, Any] = {}
         return [
@@ -323,21 +331,13 @@ class ArticleLoader:
         showing = [(m["id"], m["locale"]) for m in mappings if m["media_count"]]
         return load_shown(conn, self.t, self.locales, showing, lead_only=lead_only)
 
-    def _load_editions(
-        self,
-        conn: Connection,
-        mappings: Sequence[Mapping[Any, Any]],
-        *,
-        now: datetime,
-        public: bool,
+    def _editions_from(
+        self, rows: Sequence[Sequence[Any]], *, now: datetime, public: bool
     ) -> dict[UUID, list[ArticleRef]]:
-        """The editions of every translation group on the page (one statement, if any).
+        """The editions of the page's translation groups, by group (``_editions_of``'s rows).
 
         With ``public`` set, editions the public cannot see are left out.
         """
-        groups = list({m["translation_group"] for m in mappings} - {None})
-        if not groups:
-            return {}
         found: dict[UUID, list[ArticleRef]] = {}
         for (
             group,
@@ -350,7 +350,7 @@ class ArticleLoader:
             is_public,
             listed,
             expires,
-        ) in self._editions_of.all(conn, {"groups": groups}):
+        ) in rows:
             if public and not is_visible(is_public, listed, expires, now):
                 continue
             ref = article_ref(
@@ -372,18 +372,35 @@ class ArticleLoader:
         articles: Mapping[UUID, Mapping[Any, Any]],
         to_uuid: Callable[[object], UUID],
     ) -> dict[UUID, tuple[TagRef, ...]]:
+        """The tags of ``articles`` (``values``: their ``id`` or ``ids``), by article."""
+        statement, asked, chains = self._tags_read(values, articles)
+        return self._tags_from(conn, statement.all(conn, asked), chains, articles, to_uuid)
+
+    def _tags_read(
+        self, values: dict[str, Any], articles: Mapping[UUID, Mapping[Any, Any]]
+    ) -> tuple[Prepared, dict[str, Any], dict[str, tuple[str, ...]]]:
+        """The tags statement for ``articles``, its values, and each locale's name chain."""
         page = "ids" in values
-        statement = self._tags_of[page]
         chain_of = self.locales.chain
         chains = {m["locale"]: chain_of(tag_locale(m["locale"])) for m in articles.values()}
         if page:
             locales = dict.fromkeys(locale for chain in chains.values() for locale in chain)
             values = {**values, "locales": list(locales)}
+        return self._tags_of[page], values, chains
+
+    def _tags_from(
+        self,
+        conn: Connection,
+        rows: Sequence[Sequence[Any]],
+        chains: Mapping[str, tuple[str, ...]],
+        articles: Mapping[UUID, Mapping[Any, Any]],
+        to_uuid: Callable[[object], UUID],
+    ) -> dict[UUID, tuple[TagRef, ...]]:
+        """The tag refs of each article from the tags statement's rows (``_tags_read``)."""
         # Names by tag (a tag's names are the same on every article carrying it).
         names: dict[object, dict[str, tuple[str, str]]] = {}
         kinds: dict[object, str] = {}
         order: dict[object, dict[object, int]] = {}
-        rows = statement.all(conn, values)
         for article_key, tag_key, position, kind, locale, name, slug in rows:
             found = names.get(tag_key)
             if found is None:
@@ -453,17 +470,16 @@ class ArticleLoader:
             found = memo[raw] = raw if isinstance(raw, UUID) else UUID(str(raw))
         return found
 
-    def _load_relations(
+    def _relations_from(
         self,
-        conn: Connection,
-        values: dict[str, Any],
+        rows: Sequence[Sequence[Any]],
         articles: Mapping[UUID, Mapping[Any, Any]],
         to_uuid: Callable[[object], UUID],
         *,
         now: datetime,
         public: bool,
     ) -> dict[UUID, tuple[Relation, ...]]:
-        statement = self._relations_of["ids" in values]
+        """The relations of each article from ``_relations_of``'s rows."""
         grouped: dict[object, list[Relation]] = {}
         sources: dict[object, ArticleRef] = {}
         # Unpacked by position (the statement's column order): a page has many rows.
@@ -486,7 +502,7 @@ class ArticleLoader:
             t_is_public,
             t_listed_at,
             t_expires_at,
-        ) in statement.all(conn, values):
+        ) in rows:
             target = pending = None
             if target_key is not None:
                 if public and not is_visible(t_is_public, t_listed_at, t_expires_at, now):
