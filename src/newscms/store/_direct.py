@@ -27,6 +27,7 @@ from sqlalchemy import exc
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Select
     from sqlalchemy.engine import Dialect
+    from sqlalchemy.sql.compiler import ExpandedState
 
 __all__ = ["Prepared", "read_together"]
 
@@ -115,10 +116,7 @@ class _Compiled:
         expanding = self.expanding
         if expanding is None:
             state = self.compiled.construct_expanded_state(dict(values))
-            names = tuple(state.positiontup or state.parameters)
-            slots = tuple(_Slot(name, None) for name in names)
-            rendered = (state.statement, names, slots, {**self.binds, **state.processors})
-            return rendered, state.parameters
+            return self._expansion(state), state.parameters
         defaults = self.compiled.binds
         lists = []
         for name in expanding:
@@ -136,18 +134,17 @@ class _Compiled:
             }
             for name, length in zip(expanding, lengths, strict=True):
                 probe[name] = [_Slot(name, index) for index in range(length)]
-            state = self.compiled.construct_expanded_state(probe)
-            names = tuple(state.positiontup or state.parameters)
-            expansion = (
-                state.statement,
-                names,
-                tuple(_slot_of(name, state.parameters) for name in names),
-                {**self.binds, **state.processors},
-            )
+            expansion = self._expansion(self.compiled.construct_expanded_state(probe))
             if len(self.expansions) >= _EXPANSIONS_KEPT:
                 self.expansions.clear()
             self.expansions[lengths] = expansion
         return expansion, {**values, **dict(zip(expanding, lists, strict=True))}
+
+    def _expansion(self, state: ExpandedState) -> _Expansion:
+        """An expanded state as SQL, names, slots (a probe's placeholders) and converters."""
+        names = tuple(state.positiontup or state.parameters)
+        slots = tuple(_slot_of(name, state.parameters) for name in names)
+        return state.statement, names, slots, {**self.binds, **state.processors}
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[str, tuple[Any, ...] | dict[str, Any]]:
         """The SQL and the converted parameters for ``values``, as the driver takes them."""
@@ -206,7 +203,12 @@ class Prepared:
 
     def all(self, conn: Connection, values: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
         """The rows, as tuples in the statement's column order."""
-        compiled = self._direct(conn)
+        return self._rows(conn, values, self._direct(conn))
+
+    def _rows(
+        self, conn: Connection, values: Mapping[str, Any], compiled: _Compiled | None
+    ) -> Sequence[Sequence[Any]]:
+        """``all``'s rows, run directly with ``compiled`` or through SQLAlchemy without."""
         if compiled is None:
             return conn.execute(self.statement, dict(values)).all()
         return compiled.rows(conn, values)
@@ -259,14 +261,16 @@ def read_together(
     ``Prepared``) they run one after the other.
     """
     compiled = [prepared._direct(conn) for prepared, _ in reads]
+    direct = [found for found in compiled if found is not None]
     driver = conn.connection.dbapi_connection
     pipeline = getattr(driver, "pipeline", None)
-    if len(reads) < 2 or pipeline is None or None in compiled or not _pipelines_supported():
-        return [prepared.all(conn, values) for prepared, values in reads]
+    if len(direct) < max(len(reads), 2) or pipeline is None or not _pipelines_supported():
+        return [
+            prepared._rows(conn, values, found)
+            for found, (prepared, values) in zip(compiled, reads, strict=True)
+        ]
     statements = [
-        found.parameters(values)
-        for found, (_, values) in zip(compiled, reads, strict=True)
-        if found is not None
+        found.parameters(values) for found, (_, values) in zip(direct, reads, strict=True)
     ]
     assert driver is not None
     cursors = []
@@ -284,11 +288,7 @@ def read_together(
     finally:
         for cursor in cursors:
             cursor.close()
-    return [
-        found.converted(rows)
-        for found, rows in zip(compiled, fetched, strict=True)
-        if found is not None
-    ]
+    return [found.converted(rows) for found, rows in zip(direct, fetched, strict=True)]
 
 
 @cache
